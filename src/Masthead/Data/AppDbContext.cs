@@ -1,0 +1,52 @@
+using Masthead.Features.Comments;
+using Masthead.Features.Posts;
+using Masthead.Features.Settings;
+using Masthead.Features.Taxonomies;
+using Masthead.Features.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Masthead.Data;
+
+/// <summary>The unit of work for every feature. Each provider subclasses it so each keeps its own migrations.</summary>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Post> Posts => Set<Post>();
+    public DbSet<PostTerm> PostTerms => Set<PostTerm>();
+    public DbSet<PostMeta> PostMeta => Set<PostMeta>();
+    public DbSet<Term> Terms => Set<Term>();
+    public DbSet<TermMeta> TermMeta => Set<TermMeta>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<CommentMeta> CommentMeta => Set<CommentMeta>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<UserMeta> UserMeta => Set<UserMeta>();
+    public DbSet<SiteOption> Options => Set<SiteOption>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every instant is stored as UTC; reading it back must say so, or PostgreSQL refuses it and
+        // time-zone conversion for display goes wrong.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<PostType>().HaveConversion<WpNameConverter<PostType>>().HaveMaxLength(20);
+        configurationBuilder.Properties<PostStatus>().HaveConversion<WpNameConverter<PostStatus>>().HaveMaxLength(20);
+        configurationBuilder.Properties<CommentStatus>().HaveConversion<WpNameConverter<CommentStatus>>().HaveMaxLength(20);
+        configurationBuilder.Properties<CommentApproval>().HaveConversion<WpNameConverter<CommentApproval>>().HaveMaxLength(20);
+        configurationBuilder.Properties<Taxonomy>().HaveConversion<WpNameConverter<Taxonomy>>().HaveMaxLength(32);
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class WpNameConverter<TEnum>() : ValueConverter<TEnum, string>(
+        v => WpName.Of(v), v => WpName.Parse<TEnum>(v)) where TEnum : struct, Enum;
+}
+
+/// <summary>The embedded default database.</summary>
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options);
+
+/// <summary>The scale-out database.</summary>
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);

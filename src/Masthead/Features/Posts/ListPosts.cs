@@ -1,0 +1,103 @@
+using Masthead.Features.Permalinks;
+using Masthead.Features.Themes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Posts;
+
+/// <summary>Which published posts a list shows: all of them (home), or those of a term, author, date range or search.</summary>
+public sealed record PostListFilter
+{
+    public IReadOnlyList<int>? TermIds { get; init; }
+    public int? AuthorId { get; init; }
+    public DateTime? FromUtc { get; init; }
+    public DateTime? BeforeUtc { get; init; }
+    public string? Search { get; init; }
+    /// <summary>The home page shows sticky posts above the rest on its first page.</summary>
+    public bool StickyFirst { get; init; }
+}
+
+/// <summary>What a list page is called and where its pages live.</summary>
+public sealed record PostListPage(
+    IReadOnlyList<string> Templates, string Title, string Description, string BodyClass,
+    ArchiveTemplateModel? Archive, Func<int, string> UrlOf);
+
+/// <summary>The home page, every archive and search results: a paginated list of published posts.</summary>
+public static class ListPosts
+{
+    public static async Task<IResult> RenderAsync(ReaderContext reader, PostListFilter filter, PostListPage page, int pageNumber)
+    {
+        var perPage = reader.Settings.PostsPerPage;
+        var query = Filter(reader, filter);
+        var total = await query.CountAsync();
+        var pageCount = Math.Max(1, (total + perPage - 1) / perPage);
+        if (pageNumber > pageCount)
+        {
+            return await reader.NotFoundAsync();
+        }
+
+        var rows = new List<PostRow>();
+        if (filter.StickyFirst && pageNumber == 1)
+        {
+            rows.AddRange(await reader.Db.Posts.AsNoTracking().Published().Where(p => p.IsSticky).Newest().Select(PostCards.Row).ToListAsync());
+        }
+        rows.AddRange(await query.Newest().Skip((pageNumber - 1) * perPage).Take(perPage).Select(PostCards.Row).ToListAsync());
+        var posts = await PostCards.BuildAsync(reader.Db, reader.Site, rows, singular: false);
+        if (reader.Settings.ArchiveDisplay == Settings.ArchiveDisplay.Excerpt)
+        {
+            posts = [.. posts.Select(p => p with { Content = "", HasMore = false })];
+        }
+
+        var meta = new PageMetaTemplateModel(
+            pageNumber > 1 ? reader.DocumentTitle(page.Title, pageNumber) : page.Title,
+            page.Description,
+            reader.Absolute(page.UrlOf(pageNumber)),
+            pageNumber > 1 ? $"{page.BodyClass} paged paged-{pageNumber}" : page.BodyClass,
+            NoIndex: filter.Search is not null);
+        return await reader.RenderAsync(page.Templates, meta, model => model with
+        {
+            Posts = posts,
+            Archive = page.Archive,
+            Pagination = ReaderContext.Paginate(pageNumber, pageCount, page.UrlOf),
+            SearchQuery = filter.Search ?? "",
+        });
+    }
+
+    private static IQueryable<Post> Filter(ReaderContext reader, PostListFilter filter)
+    {
+        var posts = reader.Db.Posts.AsNoTracking();
+        if (filter.Search is { } search)
+        {
+            // Simple matching over posts and pages, case-insensitive on both databases; full-text search comes later.
+            var term = search.ToLowerInvariant();
+            // ToLower() here is SQL's lower(), translated by EF; culture rules do not apply in the database.
+#pragma warning disable CA1304, CA1311, CA1862
+            return posts
+                .Where(p => p.Status == PostStatus.Publish && (p.Type == PostType.Post || p.Type == PostType.Page))
+                .Where(p => p.Title.ToLower().Contains(term) || p.Content.ToLower().Contains(term));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        var query = posts.Published();
+        if (filter.StickyFirst)
+        {
+            query = query.Where(p => !p.IsSticky);
+        }
+        if (filter.TermIds is { } termIds)
+        {
+            query = query.Where(p => p.Terms.Any(t => termIds.Contains(t.TermId)));
+        }
+        if (filter.AuthorId is { } authorId)
+        {
+            query = query.Where(p => p.AuthorId == authorId);
+        }
+        if (filter.FromUtc is { } from)
+        {
+            query = query.Where(p => p.PublishedAtUtc >= from);
+        }
+        if (filter.BeforeUtc is { } before)
+        {
+            query = query.Where(p => p.PublishedAtUtc < before);
+        }
+        return query;
+    }
+}

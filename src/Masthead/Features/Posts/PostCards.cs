@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Net;
+using System.Text.RegularExpressions;
+using Masthead.Data;
+using Masthead.Features.Permalinks;
+using Masthead.Features.Settings;
+using Masthead.Features.Taxonomies;
+using Masthead.Features.Themes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Posts;
+
+/// <summary>The columns a reader page needs from a post; never the whole row.</summary>
+public sealed record PostRow(
+    int Id, PostType Type, string Title, string Slug, string Content, string Excerpt, int AuthorId,
+    DateTime PublishedAtUtc, int CommentCount, CommentStatus CommentStatus, bool IsSticky);
+
+/// <summary>Turns post rows into the <see cref="PostTemplateModel"/> a theme renders.</summary>
+public static partial class PostCards
+{
+    public const string MoreTag = "<!--more-->";
+    private const int ExcerptWords = 55;
+
+    public static readonly Expression<Func<Post, PostRow>> Row = p => new PostRow(
+        p.Id, p.Type, p.Title, p.Slug, p.Content, p.Excerpt, p.AuthorId, p.PublishedAtUtc, p.CommentCount, p.CommentStatus, p.IsSticky);
+
+    /// <summary>Loads the posts' categories and tags in one query and builds their models, in the rows' order.</summary>
+    public static async Task<IReadOnlyList<PostTemplateModel>> BuildAsync(
+        AppDbContext db, SiteSnapshot site, IReadOnlyList<PostRow> rows, bool singular)
+    {
+        var ids = rows.Select(r => r.Id).ToList();
+        var links = await db.PostTerms.AsNoTracking()
+            .Where(pt => ids.Contains(pt.PostId))
+            .Select(pt => new { pt.PostId, pt.TermId })
+            .ToListAsync();
+        var termsByPost = links.ToLookup(l => l.PostId, l => l.TermId);
+        return [.. rows.Select(r => Build(site, r, [.. termsByPost[r.Id]], singular))];
+    }
+
+    public static PostTemplateModel Build(SiteSnapshot site, PostRow row, IReadOnlyList<int> termIds, bool singular)
+    {
+        var settings = site.Settings;
+        var local = settings.ToLocal(row.PublishedAtUtc);
+        var author = site.Author(row.AuthorId);
+        var terms = termIds.Select(site.Term).OfType<TermInfo>().OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+        var url = row.Type == PostType.Page && site.Page(row.Id) is { } page
+            ? site.PageUrl(page)
+            : site.PostUrl(row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, termIds);
+
+        var content = row.Content;
+        var more = content.IndexOf(MoreTag, StringComparison.Ordinal);
+        var hasMore = !singular && more >= 0;
+        if (hasMore)
+        {
+            content = content[..more];
+        }
+        else if (more >= 0)
+        {
+            content = content.Remove(more, MoreTag.Length);
+        }
+
+        return new PostTemplateModel(
+            row.Id,
+            WpName.Of(row.Type),
+            row.Title.Length == 0 ? "(no title)" : row.Title,
+            url,
+            PhpDateFormat.Format(local, settings.DateFormat),
+            local.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+            author?.DisplayName ?? "",
+            site.AuthorUrl(author),
+            content,
+            row.Excerpt.Length > 0 ? row.Excerpt : ExcerptOf(row.Content),
+            hasMore,
+            row.IsSticky,
+            row.CommentCount,
+            row.CommentStatus == CommentStatus.Open,
+            [.. terms.Where(t => t.Taxonomy == Taxonomy.Category).Select(t => new LinkTemplateModel(t.Name, site.TermUrl(t)))],
+            [.. terms.Where(t => t.Taxonomy == Taxonomy.PostTag).Select(t => new LinkTemplateModel(t.Name, site.TermUrl(t)))]);
+    }
+
+    /// <summary>The first words of the text (up to the more tag), as WordPress makes an excerpt when none was written.</summary>
+    public static string ExcerptOf(string html)
+    {
+        var more = html.IndexOf(MoreTag, StringComparison.Ordinal);
+        var text = WebUtility.HtmlDecode(TagRegex().Replace(more >= 0 ? html[..more] : html, " "));
+        var words = text.Split((char[]?)null, ExcerptWords + 1, StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > ExcerptWords
+            ? string.Join(' ', words.Take(ExcerptWords)) + " […]"
+            : string.Join(' ', words);
+    }
+
+    [GeneratedRegex("<[^>]*>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex TagRegex();
+}

@@ -1,0 +1,46 @@
+using Masthead.Features.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Masthead.Features.Posts;
+
+internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
+{
+    public void Configure(EntityTypeBuilder<Post> post)
+    {
+        post.Property(p => p.Title).HasMaxLength(Post.MaxTitleLength);
+        post.Property(p => p.Slug).HasMaxLength(200);
+        // Reader lists: latest published posts of a type, newest first.
+        post.HasIndex(p => new { p.Type, p.Status, p.PublishedAtUtc });
+        post.HasIndex(p => new { p.Type, p.Status, p.IsSticky, p.PublishedAtUtc });
+        // Author archives.
+        post.HasIndex(p => new { p.AuthorId, p.Type, p.Status, p.PublishedAtUtc });
+        // Permalink and page-path lookups.
+        post.HasIndex(p => new { p.Slug, p.Type });
+        post.HasIndex(p => new { p.ParentId, p.Type });
+        post.HasOne<User>().WithMany().HasForeignKey(p => p.AuthorId).OnDelete(DeleteBehavior.Restrict);
+        post.HasOne<Post>().WithMany().HasForeignKey(p => p.ParentId).OnDelete(DeleteBehavior.SetNull);
+        post.HasMany(p => p.Terms).WithOne(t => t.Post).HasForeignKey(t => t.PostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PostTermConfiguration : IEntityTypeConfiguration<PostTerm>
+{
+    public void Configure(EntityTypeBuilder<PostTerm> link)
+    {
+        link.HasKey(l => new { l.PostId, l.TermId });
+        // Archive pages go from a term to its posts.
+        link.HasIndex(l => new { l.TermId, l.PostId });
+        link.HasOne(l => l.Term).WithMany().HasForeignKey(l => l.TermId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PostMetaConfiguration : IEntityTypeConfiguration<PostMeta>
+{
+    public void Configure(EntityTypeBuilder<PostMeta> meta)
+    {
+        meta.Property(m => m.Key).HasMaxLength(255);
+        meta.HasIndex(m => new { m.PostId, m.Key });
+        meta.HasOne<Post>().WithMany().HasForeignKey(m => m.PostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

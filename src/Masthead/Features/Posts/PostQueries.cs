@@ -1,0 +1,18 @@
+using Masthead.Features.Comments;
+
+namespace Masthead.Features.Posts;
+
+/// <summary>The one place that decides what a reader may see, for HTML pages, widgets and counts alike.</summary>
+public static class PostQueries
+{
+    /// <summary>Published posts of <paramref name="type"/>; drafts, pending, private, scheduled and trashed never match.</summary>
+    public static IQueryable<Post> Published(this IQueryable<Post> posts, PostType type = PostType.Post) =>
+        posts.Where(p => p.Type == type && p.Status == PostStatus.Publish);
+
+    public static IQueryable<Post> Newest(this IQueryable<Post> posts) =>
+        posts.OrderByDescending(p => p.PublishedAtUtc).ThenByDescending(p => p.Id);
+
+    /// <summary>Approved comments; pending, spam and trash never reach a reader.</summary>
+    public static IQueryable<Comment> Approved(this IQueryable<Comment> comments) =>
+        comments.Where(c => c.Approval == CommentApproval.Approved);
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Masthead.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Settings;
+
+/// <summary>How the home page and archives show each post.</summary>
+public enum ArchiveDisplay { Full, Excerpt }
+
+/// <summary>The site's settings as typed values, read from the options table with WordPress's defaults.</summary>
+public sealed record SiteSettings(
+    string Title,
+    string Tagline,
+    int PostsPerPage,
+    string PermalinkStructure,
+    TimeZoneInfo TimeZone,
+    string DateFormat,
+    string TimeFormat,
+    ArchiveDisplay ArchiveDisplay,
+    string Theme,
+    string Language)
+{
+    /// <summary>WordPress option names, so an import or a REST client finds them where it expects.</summary>
+    public static class Names
+    {
+        public const string Title = "blogname";
+        public const string Tagline = "blogdescription";
+        public const string PostsPerPage = "posts_per_page";
+        public const string PermalinkStructure = "permalink_structure";
+        public const string TimeZone = "timezone_string";
+        public const string DateFormat = "date_format";
+        public const string TimeFormat = "time_format";
+        public const string ArchiveDisplay = "masthead_archive_display";
+        public const string Theme = "stylesheet";
+        public const string Language = "WPLANG";
+    }
+
+    public const string DefaultPermalinkStructure = "/%year%/%monthnum%/%day%/%postname%/";
+
+    public static SiteSettings FromOptions(IReadOnlyDictionary<string, string> options)
+    {
+        string Get(string name, string fallback) =>
+            options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : fallback;
+
+        var perPage = int.TryParse(Get(Names.PostsPerPage, "10"), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? Math.Clamp(n, 1, 100) : 10;
+        var timeZone = TimeZoneInfo.TryFindSystemTimeZoneById(Get(Names.TimeZone, "UTC"), out var zone) ? zone : TimeZoneInfo.Utc;
+        return new SiteSettings(
+            Title: Get(Names.Title, "Masthead"),
+            Tagline: options.GetValueOrDefault(Names.Tagline, ""),
+            PostsPerPage: perPage,
+            PermalinkStructure: Get(Names.PermalinkStructure, DefaultPermalinkStructure),
+            TimeZone: timeZone,
+            DateFormat: Get(Names.DateFormat, "F j, Y"),
+            TimeFormat: Get(Names.TimeFormat, "g:i a"),
+            ArchiveDisplay: Get(Names.ArchiveDisplay, "full") == "excerpt" ? ArchiveDisplay.Excerpt : ArchiveDisplay.Full,
+            Theme: Get(Names.Theme, "masthead"),
+            Language: Get(Names.Language, "en-US"));
+    }
+
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);
+
+    public DateTime ToUtc(DateTime local) =>
+        TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone);
+}
+
+/// <summary>Reads settings once per site change.</summary>
+public sealed class SiteSettingsCache(VersionedCache<SiteSettings> cache)
+{
+    public ValueTask<SiteSettings> GetAsync(AppDbContext db) =>
+        cache.GetAsync(async () =>
+        {
+            var options = await db.Options.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Value);
+            return SiteSettings.FromOptions(options);
+        });
+}
+
+public static class SettingsFeature
+{
+    public static void AddSettings(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(typeof(VersionedCache<>));
+        builder.Services.AddSingleton<SiteSettingsCache>();
+    }
+
+    /// <summary>Sets an option, adding it if absent; the caller saves.</summary>
+    public static async Task SetOptionAsync(this AppDbContext db, string name, string value)
+    {
+        var option = await db.Options.FindAsync(name);
+        if (option is null)
+        {
+            db.Options.Add(new SiteOption { Name = name, Value = value });
+        }
+        else
+        {
+            option.Value = value;
+        }
+    }
+}

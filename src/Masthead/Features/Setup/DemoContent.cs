@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using Masthead.Data;
+using Masthead.Features.Comments;
+using Masthead.Features.Permalinks;
+using Masthead.Features.Posts;
+using Masthead.Features.Taxonomies;
+using Masthead.Features.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Setup;
+
+/// <summary>How much generated content to add.</summary>
+public sealed record DemoContentOptions(int Posts, int Categories, int Tags, int Authors, int Comments)
+{
+    public const string Usage =
+        "usage: masthead generate [--posts 2000] [--categories 10] [--tags 50] [--authors 5] [--comments 5000]";
+
+    public static DemoContentOptions? Parse(string[] args)
+    {
+        var values = new Dictionary<string, int>
+        {
+            ["--posts"] = 2000, ["--categories"] = 10, ["--tags"] = 50, ["--authors"] = 5, ["--comments"] = 5000,
+        };
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!values.ContainsKey(args[i]) || i + 1 >= args.Length
+                || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 1_000_000)
+            {
+                return null;
+            }
+            values[args[i]] = n;
+        }
+        return new DemoContentOptions(values["--posts"], Math.Max(1, values["--categories"]), values["--tags"],
+            Math.Max(1, values["--authors"]), values["--comments"]);
+    }
+}
+
+/// <summary>
+/// Deterministic generated stories, authors, categories, tags and comments, so a benchmark or a demo has a site of
+/// realistic size. The same options always produce the same site.
+/// </summary>
+public static class DemoContent
+{
+    private static readonly string[] Places = ["Harbor", "Riverside", "Old Town", "Northfield", "Mill Creek", "Lakeshore", "Eastgate", "Hillcrest"];
+    private static readonly string[] Subjects = ["council", "school board", "ferry service", "library", "market", "fire brigade", "orchestra", "rowing club", "bakery", "bridge crew"];
+    private static readonly string[] Verbs = ["approves", "delays", "celebrates", "questions", "rebuilds", "opens", "reviews", "expands"];
+    private static readonly string[] Objects = ["new budget", "summer schedule", "harbor plan", "night market", "bike lanes", "flood defences", "repair fund", "reading program"];
+    private static readonly string[] Sentences =
+    [
+        "Residents filled the hall well before the meeting began.",
+        "Officials said the work would take most of the season.",
+        "The harbor master expects busier weekends once the weather turns.",
+        "Several speakers asked for clearer figures before any vote.",
+        "Volunteers have already signed up for the first shifts.",
+        "The plan was first proposed two years ago and revised twice since.",
+        "Shop owners on the main street welcomed the decision.",
+        "A public hearing is set for next month at the community center.",
+        "Costs are shared between the town and a regional grant.",
+        "Critics argue the timetable leaves too little room for delays.",
+    ];
+
+    public static async Task GenerateAsync(IServiceProvider services, DemoContentOptions options, TextWriter progress)
+    {
+        var random = new Random(2026);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var run = now.Ticks.ToString(CultureInfo.InvariantCulture)[^6..];
+
+        var authors = Enumerable.Range(1, options.Authors).Select(i => new User
+        {
+            Login = $"writer{run}{i}",
+            Email = $"writer{run}{i}@example.invalid",
+            DisplayName = $"Writer {i}",
+            Slug = $"writer-{run}-{i}",
+            Role = "author",
+            Bio = "Covers the town beat for Masthead's demo newsroom.",
+            RegisteredAtUtc = now,
+        }).ToList();
+        db.Users.AddRange(authors);
+        var categories = Enumerable.Range(1, options.Categories).Select(i => new Term
+        {
+            Taxonomy = Taxonomy.Category,
+            Name = i <= Subjects.Length ? $"{Capitalize(Subjects[i - 1])} {run}" : $"Section {i} {run}",
+            Slug = $"section-{run}-{i}",
+        }).ToList();
+        var tags = Enumerable.Range(1, options.Tags).Select(i => new Term
+        {
+            Taxonomy = Taxonomy.PostTag, Name = $"topic {i} {run}", Slug = $"topic-{run}-{i}",
+        }).ToList();
+        db.Terms.AddRange(categories);
+        db.Terms.AddRange(tags);
+        await db.SaveChangesAsync();
+        // Every third category after the first three sits under one of them, so archives show child posts too.
+        for (var i = 3; i < categories.Count; i += 3)
+        {
+            categories[i].ParentId = categories[i % 3].Id;
+            db.Entry(categories[i]).State = EntityState.Modified;
+        }
+        await db.SaveChangesAsync();
+
+        var span = TimeSpan.FromDays(3 * 365);
+        var posts = new List<Post>(options.Posts);
+        for (var i = 0; i < options.Posts; i++)
+        {
+            var title = $"{Pick(random, Places)} {Pick(random, Subjects)} {Pick(random, Verbs)} {Pick(random, Objects)}";
+            var post = new Post
+            {
+                Type = PostType.Post,
+                Status = PostStatus.Publish,
+                Title = title,
+                Slug = $"{Slug.From(title)}-{i + 1}",
+                Content = Body(random),
+                AuthorId = authors[random.Next(authors.Count)].Id,
+                PublishedAtUtc = now - span + TimeSpan.FromTicks(span.Ticks / Math.Max(1, options.Posts) * i) ,
+                ModifiedAtUtc = now,
+            };
+            post.Terms.Add(new PostTerm { Post = post, TermId = categories[random.Next(categories.Count)].Id });
+            foreach (var tag in tags.OrderBy(_ => random.Next()).Take(Math.Min(3, tags.Count)))
+            {
+                post.Terms.Add(new PostTerm { Post = post, TermId = tag.Id });
+            }
+            posts.Add(post);
+        }
+        foreach (var batch in posts.Chunk(500))
+        {
+            db.Posts.AddRange(batch);
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+            await progress.WriteLineAsync($"posts: {posts.IndexOf(batch[^1]) + 1}/{posts.Count}");
+        }
+
+        var comments = new List<Comment>(options.Comments);
+        for (var i = 0; i < options.Comments && posts.Count > 0; i++)
+        {
+            var post = posts[random.Next(posts.Count)];
+            var roll = random.Next(20);
+            comments.Add(new Comment
+            {
+                PostId = post.Id,
+                AuthorName = $"Reader {random.Next(1, 400)}",
+                AuthorEmail = "reader@example.invalid",
+                Content = $"{Pick(random, Sentences)} {Pick(random, Sentences)}",
+                CreatedAtUtc = post.PublishedAtUtc.AddHours(random.Next(1, 72)),
+                Approval = roll == 0 ? CommentApproval.Spam : roll == 1 ? CommentApproval.Pending : CommentApproval.Approved,
+            });
+        }
+        foreach (var batch in comments.Chunk(1000))
+        {
+            db.Comments.AddRange(batch);
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+        // One in five approved comments answers an earlier one on the same post.
+        foreach (var group in comments.Where(c => c.Approval == CommentApproval.Approved).GroupBy(c => c.PostId))
+        {
+            var thread = group.OrderBy(c => c.CreatedAtUtc).ToList();
+            for (var i = 1; i < thread.Count; i++)
+            {
+                if (random.Next(5) == 0)
+                {
+                    thread[i].ParentId = thread[random.Next(i)].Id;
+                    db.Entry(thread[i]).State = EntityState.Modified;
+                }
+            }
+            var owner = posts.First(p => p.Id == group.Key);
+            owner.CommentCount = thread.Count;
+            db.Entry(owner).State = EntityState.Modified;
+        }
+        await db.SaveChangesAsync();
+        await progress.WriteLineAsync($"generated {posts.Count} posts, {comments.Count} comments, {categories.Count} categories, {tags.Count} tags, {authors.Count} authors");
+    }
+
+    private static string Body(Random random)
+    {
+        var body = new StringBuilder();
+        for (var p = 0; p < 5; p++)
+        {
+            body.Append("<p>");
+            for (var s = 0; s < 4; s++)
+            {
+                body.Append(Pick(random, Sentences)).Append(' ');
+            }
+            body.Append("</p>\n");
+            if (p == 1)
+            {
+                body.Append(PostCards.MoreTag).Append('\n');
+            }
+        }
+        return body.ToString();
+    }
+
+    private static string Pick(Random random, string[] items) => items[random.Next(items.Length)];
+
+    private static string Capitalize(string s) => char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Fluid;
+using Microsoft.Extensions.FileProviders;
+
+namespace Masthead.Features.Themes;
+
+/// <summary>
+/// A loaded theme with its parents: any file is looked up in the theme's own folder first, then in each parent's,
+/// so a child theme overrides exactly the files it ships. Parsed templates and asset fingerprints are cached.
+/// </summary>
+public sealed class Theme
+{
+    private readonly ConcurrentDictionary<string, IFluidTemplate?> _templates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string?> _fingerprints = new(StringComparer.Ordinal);
+    private readonly FluidParser _parser;
+
+    internal Theme(string slug, ThemeManifest manifest, IReadOnlyList<string> folders, FluidParser parser, TemplateOptions options)
+    {
+        Slug = slug;
+        Manifest = manifest;
+        Folders = folders;
+        _parser = parser;
+        Options = options;
+    }
+
+    public string Slug { get; }
+    public ThemeManifest Manifest { get; }
+    /// <summary>The theme's folder, then its parent's, and so on.</summary>
+    public IReadOnlyList<string> Folders { get; }
+    public TemplateOptions Options { get; }
+
+    /// <summary>The full path of a theme file, from the most derived theme that has it.</summary>
+    public string? FindFile(string relativePath)
+    {
+        foreach (var folder in Folders)
+        {
+            var full = Path.GetFullPath(Path.Combine(folder, relativePath));
+            // A path that climbs out of the theme folder is never a theme file.
+            if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                return null;
+            }
+            if (File.Exists(full))
+            {
+                return full;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The parsed template <c>name</c> under <paramref name="folder"/>, or null when no theme in the chain has it.</summary>
+    public IFluidTemplate? GetTemplate(string folder, string name) =>
+        _templates.GetOrAdd($"{folder}/{name}.liquid", relative =>
+        {
+            var path = FindFile(relative);
+            if (path is null)
+            {
+                return null;
+            }
+            var source = File.ReadAllText(path);
+            return _parser.TryParse(source, out var template, out var error)
+                ? template
+                : throw new InvalidDataException($"Theme '{Slug}': {relative} does not parse: {error}");
+        });
+
+    /// <summary>A short hash of an asset's bytes for cache-busting URLs, or null when the asset does not exist.</summary>
+    public string? Fingerprint(string assetPath) =>
+        _fingerprints.GetOrAdd(assetPath, relative =>
+        {
+            var path = FindFile(Path.Combine("assets", relative));
+            if (path is null)
+            {
+                return null;
+            }
+            var hash = SHA256.HashData(File.ReadAllBytes(path));
+            return Convert.ToHexStringLower(hash)[..12];
+        });
+
+    /// <summary>Files for Liquid's include tag, resolved through the theme chain.</summary>
+    internal sealed class ChainFileProvider(IReadOnlyList<string> folders) : IFileProvider
+    {
+        private readonly PhysicalFileProvider[] _providers = [.. folders.Select(f => new PhysicalFileProvider(f))];
+
+        public IFileInfo GetFileInfo(string subpath)
+        {
+            foreach (var provider in _providers)
+            {
+                var file = provider.GetFileInfo(subpath);
+                if (file.Exists)
+                {
+                    return file;
+                }
+            }
+            return new NotFoundFileInfo(subpath);
+        }
+
+        public IDirectoryContents GetDirectoryContents(string subpath) => _providers[0].GetDirectoryContents(subpath);
+
+        public Microsoft.Extensions.Primitives.IChangeToken Watch(string filter) => _providers[0].Watch(filter);
+    }
+}

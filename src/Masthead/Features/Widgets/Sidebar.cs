@@ -1,0 +1,68 @@
+using System.Globalization;
+using Masthead.Data;
+using Masthead.Features.Permalinks;
+using Masthead.Features.Posts;
+using Masthead.Features.Themes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Widgets;
+
+/// <summary>
+/// The primary sidebar's widgets (Search is markup only): Recent Posts, Recent Comments, Categories and Archives.
+/// Built once per site change; every page shares it.
+/// </summary>
+public sealed class Sidebar(VersionedCache<SidebarTemplateModel> cache)
+{
+    public const int RecentCount = 5;
+
+    public ValueTask<SidebarTemplateModel> GetAsync(AppDbContext db, SiteSnapshot site) =>
+        cache.GetAsync(() => BuildAsync(db, site));
+
+    private static async Task<SidebarTemplateModel> BuildAsync(AppDbContext db, SiteSnapshot site)
+    {
+        var recentPosts = await db.Posts.AsNoTracking().Published().Newest().Take(RecentCount)
+            .Select(p => new { p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId, TermIds = p.Terms.Select(t => t.TermId).ToList() })
+            .ToListAsync();
+
+        var recentComments = await (
+                from c in db.Comments.AsNoTracking().Approved()
+                join p in db.Posts on c.PostId equals p.Id
+                where p.Status == PostStatus.Publish && (p.Type == PostType.Post || p.Type == PostType.Page)
+                orderby c.CreatedAtUtc descending, c.Id descending
+                select new
+                {
+                    CommentId = c.Id, c.AuthorName, PostId = p.Id, p.Type, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId,
+                    TermIds = p.Terms.Select(t => t.TermId).ToList(),
+                })
+            .Take(RecentCount)
+            .ToListAsync();
+
+        // Months are counted in the site's time zone, which the database does not know; the dates are small to fetch.
+        var dates = await db.Posts.AsNoTracking().Published().Select(p => p.PublishedAtUtc).ToListAsync();
+        var archives = dates
+            .Select(site.Settings.ToLocal)
+            .GroupBy(d => (d.Year, d.Month))
+            .OrderByDescending(g => g.Key)
+            .Select(g => new MonthArchiveTemplateModel(
+                new DateTime(g.Key.Year, g.Key.Month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture),
+                SiteSnapshot.MonthUrl(g.Key.Year, g.Key.Month),
+                g.Count()))
+            .ToList();
+
+        return new SidebarTemplateModel(
+            [.. recentPosts.Select(p => new LinkTemplateModel(p.Title, site.PostUrl(p.Id, p.Slug, p.PublishedAtUtc, p.AuthorId, p.TermIds)))],
+            [.. recentComments.Select(c => new RecentCommentTemplateModel(
+                c.AuthorName,
+                c.Title,
+                (c.Type == PostType.Page && site.Page(c.PostId) is { } page
+                    ? site.PageUrl(page)
+                    : site.PostUrl(c.PostId, c.Slug, c.PublishedAtUtc, c.AuthorId, c.TermIds)) + $"#comment-{c.CommentId}"))],
+            [.. site.Categories.Where(c => c.Count > 0).Select(c => new CategoryCountTemplateModel(c.Name, site.TermUrl(c), c.Count))],
+            archives);
+    }
+}
+
+public static class WidgetsFeature
+{
+    public static void AddWidgets(this IHostApplicationBuilder builder) => builder.Services.AddSingleton<Sidebar>();
+}

@@ -1,0 +1,61 @@
+namespace Masthead.Hosting;
+
+/// <summary>Error pages, security headers and the other cross-cutting parts of serving the site.</summary>
+public static class HostingFeature
+{
+    public static void AddHosting(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+    }
+
+    public static void UseHosting(this WebApplication app)
+    {
+        // Visitors never see a stack trace, in any environment: the details go to the log.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteServerErrorAsync,
+            StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+        });
+        app.Use(static (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
+            return next(context);
+        });
+    }
+
+    public static void MapHosting(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        // The accounts feature replaces this page with the real sign-in form.
+        app.MapGet("/login", () => TypedResults.Content(PlainPage.Render(
+            "Log in", "<p>Signing in to the newsroom arrives with the accounts feature.</p><p><a href=\"/\">Back to the site</a></p>"),
+            "text/html; charset=utf-8"));
+    }
+
+    private static async Task WriteServerErrorAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(PlainPage.Render(
+            "Something went wrong",
+            "<p>The site could not show this page just now. Please try again in a moment.</p><p><a href=\"/\">Go to the home page</a></p>"));
+    }
+}
+
+/// <summary>A minimal, theme-independent page for errors and placeholders: it must render even when the theme cannot.</summary>
+internal static class PlainPage
+{
+    public static string Render(string title, string bodyHtml) => $$"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{System.Net.WebUtility.HtmlEncode(title)}}</title>
+        <style>body{font:1.1rem/1.6 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}a{color:#0b57d0}</style></head>
+        <body><main><h1>{{System.Net.WebUtility.HtmlEncode(title)}}</h1>{{bodyHtml}}</main></body>
+        </html>
+        """;
+}
