@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Masthead.Features.Taxonomies;
+using Masthead.Tests.Infrastructure;
+
+namespace Masthead.Tests.Features.Themes;
+
+/// <summary>What every reader page owes readers, assistive technology and search engines.</summary>
+public sealed class ReaderHtmlTests(ReaderHtmlTests.Site fixture) : IClassFixture<ReaderHtmlTests.Site>
+{
+    /// <summary>A site with one story of each shape, shared by these read-only checks.</summary>
+    public sealed class Site : IAsyncLifetime
+    {
+        public TestSite Value { get; private set; } = null!;
+        public string SinglePath { get; private set; } = "";
+        public string CategoryPath { get; private set; } = "";
+
+        public async ValueTask InitializeAsync()
+        {
+            Value = await TestSite.StartAsync(DatabaseKind.Sqlite);
+            var category = await Value.AddTermAsync(Taxonomy.Category, "City Hall");
+            var tag = await Value.AddTermAsync(Taxonomy.PostTag, "Budget");
+            var post = await Value.AddPostAsync("Council passes the budget", p =>
+            {
+                p.PublishedAtUtc = new DateTime(2025, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+                p.Content = "<h2>The vote</h2><p>Seven to two.</p><figure><img src=\"/vote.jpg\" alt=\"Councillors voting\" width=\"600\" height=\"400\"><figcaption>The vote.</figcaption></figure><blockquote><p>A fair deal.</p></blockquote>";
+            }, category, tag);
+            var first = await Value.AddCommentAsync(post, "Ana", "Good news.\n\nFinally.");
+            await Value.AddCommentAsync(post, "Ben", "Agreed <b>fully</b>.", first.Id);
+            SinglePath = $"/2025/03/01/{post.Slug}/";
+            CategoryPath = $"/category/{category.Slug}/";
+        }
+
+        public async ValueTask DisposeAsync() => await Value.DisposeAsync();
+    }
+
+    private IEnumerable<string> ReaderPaths() =>
+        ["/", fixture.SinglePath, "/sample-page/", fixture.CategoryPath, "/tag/budget/", "/author/admin/", "/2025/03/", "/?s=budget", "/no-such-page/"];
+
+    [Fact]
+    public async Task EveryPage_HasLandmarksSkipLinkTitleDescriptionAndCanonical()
+    {
+        foreach (var path in ReaderPaths())
+        {
+            using var response = await fixture.Value.Client().GetAsync(path);
+            var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+
+            Assert.False(string.IsNullOrEmpty(page.DocumentElement.GetAttribute("lang")), path);
+            foreach (var landmark in new[] { "header.site-header", "nav", "main#main", "aside", "footer.site-footer" })
+            {
+                Assert.True(page.QuerySelector(landmark) is not null, $"{path} lacks {landmark}");
+            }
+            Assert.Equal("#main", page.QuerySelector("a.skip-link")?.GetAttribute("href"));
+            Assert.False(string.IsNullOrWhiteSpace(page.Title), path);
+            Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("meta[name=description]")?.GetAttribute("content")), path);
+            Assert.Single(page.QuerySelectorAll("h1"));
+            if (response.IsSuccessStatusCode)
+            {
+                Assert.StartsWith("http://localhost/", page.QuerySelector("link[rel=canonical]")?.GetAttribute("href"));
+            }
+            Assert.Empty(page.QuerySelectorAll("script"));
+            Assert.Contains("Log in", page.QuerySelector("footer.site-footer")!.TextContent);
+        }
+    }
+
+    [Fact]
+    public async Task Home_WithItsStylesheet_TransfersUnder50Kilobytes()
+    {
+        var client = fixture.Value.Client();
+        var html = await client.GetByteArrayAsync("/");
+        var page = TestSite.Parse(System.Text.Encoding.UTF8.GetString(html));
+        var total = html.Length;
+        foreach (var link in page.QuerySelectorAll("link[rel=stylesheet]"))
+        {
+            total += (await client.GetByteArrayAsync(link.GetAttribute("href"))).Length;
+        }
+
+        Assert.InRange(total, 1, 50 * 1024);
+    }
+
+    [Fact]
+    public async Task ReaderPages_PassTheNuHtmlChecker()
+    {
+        var jar = FindVnuJar();
+        Assert.SkipWhen(jar is null, "The Nu HTML checker is not installed: run `npm ci --prefix tests/Masthead.Tests` (.ci/run does).");
+        var folder = Directory.CreateTempSubdirectory("masthead-vnu-");
+        try
+        {
+            var files = new List<string>();
+            foreach (var (name, path) in new[] { ("home", "/"), ("single", fixture.SinglePath), ("archive", fixture.CategoryPath), ("notfound", "/no-such-page/") })
+            {
+                using var response = await fixture.Value.Client().GetAsync(path);
+                var file = Path.Combine(folder.FullName, $"{name}.html");
+                await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
+                files.Add(file);
+            }
+
+            var (exitCode, output) = await RunAsync("java", ["-jar", jar!, "--errors-only", "--format", "json", .. files]);
+
+            using var report = JsonDocument.Parse(output);
+            var errors = report.RootElement.GetProperty("messages").EnumerateArray()
+                .Select(m => $"{Path.GetFileName(m.GetProperty("url").GetString())}:{m.GetProperty("lastLine")}: {m.GetProperty("message").GetString()}")
+                .ToList();
+            Assert.True(errors.Count == 0, string.Join('\n', errors));
+            Assert.Equal(0, exitCode);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static string? FindVnuJar()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var jar = Path.Combine(dir.FullName, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+            if (File.Exists(jar))
+            {
+                return jar;
+            }
+        }
+        return null;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        // vnu writes its JSON report to standard error.
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var error = await stderr;
+        return (process.ExitCode, error.Length > 0 ? error : await stdout);
+    }
+}

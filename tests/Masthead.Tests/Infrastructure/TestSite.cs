@@ -1,0 +1,229 @@
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using Masthead.Data;
+using Masthead.Features.Comments;
+using Masthead.Features.Permalinks;
+using Masthead.Features.Posts;
+using Masthead.Features.Settings;
+using Masthead.Features.Taxonomies;
+using Masthead.Features.Users;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Masthead.Tests.Infrastructure;
+
+public enum DatabaseKind { Sqlite, Postgres }
+
+/// <summary>
+/// A whole Masthead site over a real HTTP pipeline and a real, empty database of its own (a temporary SQLite file,
+/// or a fresh PostgreSQL database when <c>MASTHEAD_TEST_POSTGRES</c> names a server).
+/// </summary>
+public sealed class TestSite : WebApplicationFactory<Program>
+{
+    public const string PostgresVariable = "MASTHEAD_TEST_POSTGRES";
+    private static readonly HtmlParser Parser = new();
+
+    private readonly DatabaseKind _kind;
+    private readonly string _connectionString;
+    private readonly string? _postgresDatabase;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private TestSite(DatabaseKind kind, string connectionString, string? postgresDatabase, IReadOnlyDictionary<string, string?> settings)
+    {
+        _kind = kind;
+        _connectionString = connectionString;
+        _postgresDatabase = postgresDatabase;
+        _settings = settings;
+    }
+
+    public static string? PostgresServer => Environment.GetEnvironmentVariable(PostgresVariable);
+
+    /// <summary>Starts a site; PostgreSQL tests are skipped, with the reason, when no server is configured.</summary>
+    public static async Task<TestSite> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        TestSite site;
+        if (kind == DatabaseKind.Postgres)
+        {
+            Assert.SkipWhen(string.IsNullOrEmpty(PostgresServer),
+                $"PostgreSQL tests need a server: set {PostgresVariable} to a connection string (.ci/run does).");
+            var name = $"masthead_test_{Guid.NewGuid():N}";
+            await using (var admin = new NpgsqlConnection(PostgresServer))
+            {
+                await admin.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+            var connection = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name }.ConnectionString;
+            site = new TestSite(kind, connection, name, settings ?? new Dictionary<string, string?>());
+        }
+        else
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"masthead-test-{Guid.NewGuid():N}.db");
+            site = new TestSite(kind, $"Data Source={file};Pooling=False", null, settings ?? new Dictionary<string, string?>());
+        }
+        _ = site.Server; // starts the host: migrations and the first-run content
+        return site;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", _kind.ToString());
+        builder.UseSetting("Database:ConnectionString", _connectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "true");
+        builder.UseSetting("Themes:ExtraFolders:0", Path.Combine(AppContext.BaseDirectory, "TestThemes"));
+        builder.UseSetting("MASTHEAD_ADMIN_PASSWORD", "a-test-password-that-is-long");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A client that shows redirects instead of following them.</summary>
+    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public async Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public Task DbAsync(Func<AppDbContext, Task> work) => DbAsync(async db => { await work(db); return 0; });
+
+    /// <summary>GETs a page that must answer 200 and parses it as a browser would.</summary>
+    public async Task<IHtmlDocument> PageAsync(string url)
+    {
+        using var response = await Client().GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {html[..Math.Min(html.Length, 400)]}");
+        return Parser.ParseDocument(html);
+    }
+
+    public static IHtmlDocument Parse(string html) => Parser.ParseDocument(html);
+
+    public Task SetOptionAsync(string name, string value) => DbAsync(async db =>
+    {
+        await db.SetOptionAsync(name, value);
+        await db.SaveChangesAsync();
+    });
+
+    public Task<User> AddAuthorAsync(string displayName) => DbAsync(async db =>
+    {
+        var slug = Slug.From(displayName);
+        var user = new User { Login = slug, Email = $"{slug}@example.invalid", DisplayName = displayName, Slug = slug, Role = "author" };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user;
+    });
+
+    public Task<Term> AddTermAsync(Taxonomy taxonomy, string name, int? parentId = null) => DbAsync(async db =>
+    {
+        var term = new Term { Taxonomy = taxonomy, Name = name, Slug = Slug.From(name), ParentId = parentId };
+        db.Terms.Add(term);
+        await db.SaveChangesAsync();
+        return term;
+    });
+
+    /// <summary>Adds a published post (unless <paramref name="configure"/> says otherwise) by the first administrator.</summary>
+    public Task<Post> AddPostAsync(string title, Action<Post>? configure = null, params Term[] terms) => DbAsync(async db =>
+    {
+        var post = new Post
+        {
+            Title = title,
+            Slug = Slug.From(title),
+            Content = $"<p>Body of {title}.</p>",
+            Status = PostStatus.Publish,
+            AuthorId = await db.Users.OrderBy(u => u.Id).Select(u => u.Id).FirstAsync(),
+            PublishedAtUtc = new DateTime(2024, 3, 1, 12, 0, 0, DateTimeKind.Utc),
+            ModifiedAtUtc = new DateTime(2024, 3, 1, 12, 0, 0, DateTimeKind.Utc),
+        };
+        configure?.Invoke(post);
+        post.Terms.AddRange(terms.Select(t => new PostTerm { TermId = t.Id }));
+        db.Posts.Add(post);
+        await db.SaveChangesAsync();
+        return post;
+    });
+
+    public Task<Comment> AddCommentAsync(Post post, string author, string text, int? parentId = null,
+        CommentApproval approval = CommentApproval.Approved) => DbAsync(async db =>
+    {
+        var comment = new Comment
+        {
+            PostId = post.Id, ParentId = parentId, AuthorName = author, Content = text, Approval = approval,
+            CreatedAtUtc = post.PublishedAtUtc.AddHours(1 + await db.Comments.CountAsync()),
+        };
+        db.Comments.Add(comment);
+        if (approval == CommentApproval.Approved)
+        {
+            await db.Posts.Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.CommentCount, p => p.CommentCount + 1));
+        }
+        await db.SaveChangesAsync();
+        return comment;
+    });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(PostgresServer);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            var file = _connectionString["Data Source=".Length..].Split(';')[0];
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}
+
+/// <summary>One site shared by a test class; each test still makes its own uniquely named rows.</summary>
+public abstract class SiteFixture(DatabaseKind kind) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private TestSite? _site;
+
+    public DatabaseKind Kind { get; } = kind;
+
+    public async Task<TestSite> GetAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return _site ??= await TestSite.StartAsync(Kind);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_site is not null)
+        {
+            await _site.DisposeAsync();
+        }
+        _gate.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteSiteFixture() : SiteFixture(DatabaseKind.Sqlite);
+
+public sealed class PostgresSiteFixture() : SiteFixture(DatabaseKind.Postgres);
+
+/// <summary>Names no other test will use, so tests never see each other's rows.</summary>
+public static class Unique
+{
+    public static string Name(string prefix) => $"{prefix} {Guid.NewGuid().ToString("N")[..10]}";
+}
