@@ -152,7 +152,11 @@ public sealed class TestSite : WebApplicationFactory<Program>
     {
         var comment = new Comment
         {
-            PostId = post.Id, ParentId = parentId, AuthorName = author, Content = text, Approval = approval,
+            PostId = post.Id,
+            ParentId = parentId,
+            AuthorName = author,
+            Content = text,
+            Approval = approval,
             CreatedAtUtc = post.PublishedAtUtc.AddHours(1 + await db.Comments.CountAsync()),
         };
         db.Comments.Add(comment);

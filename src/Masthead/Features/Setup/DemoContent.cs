@@ -20,7 +20,11 @@ public sealed record DemoContentOptions(int Posts, int Categories, int Tags, int
     {
         var values = new Dictionary<string, int>
         {
-            ["--posts"] = 2000, ["--categories"] = 10, ["--tags"] = 50, ["--authors"] = 5, ["--comments"] = 5000,
+            ["--posts"] = 2000,
+            ["--categories"] = 10,
+            ["--tags"] = 50,
+            ["--authors"] = 5,
+            ["--comments"] = 5000,
         };
         for (var i = 0; i < args.Length; i += 2)
         {
@@ -89,7 +93,9 @@ public static class DemoContent
         }).ToList();
         var tags = Enumerable.Range(1, options.Tags).Select(i => new Term
         {
-            Taxonomy = Taxonomy.PostTag, Name = $"topic {i} {run}", Slug = $"topic-{run}-{i}",
+            Taxonomy = Taxonomy.PostTag,
+            Name = $"topic {i} {run}",
+            Slug = $"topic-{run}-{i}",
         }).ToList();
         db.Terms.AddRange(categories);
         db.Terms.AddRange(tags);
@@ -115,7 +121,7 @@ public static class DemoContent
                 Slug = $"{Slug.From(title)}-{i + 1}",
                 Content = Body(random),
                 AuthorId = authors[random.Next(authors.Count)].Id,
-                PublishedAtUtc = now - span + TimeSpan.FromTicks(span.Ticks / Math.Max(1, options.Posts) * i) ,
+                PublishedAtUtc = now - span + TimeSpan.FromTicks(span.Ticks / Math.Max(1, options.Posts) * i),
                 ModifiedAtUtc = now,
             };
             post.Terms.Add(new PostTerm { Post = post, TermId = categories[random.Next(categories.Count)].Id });

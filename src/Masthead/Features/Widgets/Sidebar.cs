@@ -31,7 +31,14 @@ public sealed class Sidebar(VersionedCache<SidebarTemplateModel> cache)
                 orderby c.CreatedAtUtc descending, c.Id descending
                 select new
                 {
-                    CommentId = c.Id, c.AuthorName, PostId = p.Id, p.Type, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId,
+                    CommentId = c.Id,
+                    c.AuthorName,
+                    PostId = p.Id,
+                    p.Type,
+                    p.Title,
+                    p.Slug,
+                    p.PublishedAtUtc,
+                    p.AuthorId,
                     TermIds = p.Terms.Select(t => t.TermId).ToList(),
                 })
             .Take(RecentCount)
