@@ -22,7 +22,9 @@ public static class HostingFeature
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
+            // No script may run unless it is served from here; inline styles are allowed because imported
+            // WordPress content carries style attributes (text-align and the like).
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
             return next(context);
         });
     }
@@ -30,6 +32,8 @@ public static class HostingFeature
     public static void MapHosting(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        // Crawlers may read everything a visitor can; the admin is no place for them.
+        app.MapGet("/robots.txt", () => TypedResults.Text("User-agent: *\nDisallow: /admin/\n"));
         // The accounts feature replaces this page with the real sign-in form.
         app.MapGet("/login", () => TypedResults.Content(PlainPage.Render(
             "Log in", "<p>Signing in to the newsroom arrives with the accounts feature.</p><p><a href=\"/\">Back to the site</a></p>"),

@@ -8,6 +8,8 @@ using Masthead.Features.Settings;
 using Masthead.Features.Taxonomies;
 using Masthead.Features.Users;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +44,8 @@ public sealed class TestSite : WebApplicationFactory<Program>
     public static string? PostgresServer => Environment.GetEnvironmentVariable(PostgresVariable);
 
     /// <summary>Starts a site; PostgreSQL tests are skipped, with the reason, when no server is configured.</summary>
-    public static async Task<TestSite> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<TestSite> StartAsync(
+        DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool onRealPort = false)
     {
         TestSite site;
         if (kind == DatabaseKind.Postgres)
@@ -64,7 +67,17 @@ public sealed class TestSite : WebApplicationFactory<Program>
             var file = Path.Combine(Path.GetTempPath(), $"masthead-test-{Guid.NewGuid():N}.db");
             site = new TestSite(kind, $"Data Source={file};Pooling=False", null, settings ?? new Dictionary<string, string?>());
         }
-        _ = site.Server; // starts the host: migrations and the first-run content
+        if (onRealPort)
+        {
+            // Kestrel on a free loopback port, for a real browser.
+            site.UseKestrel(0);
+            site.StartServer();
+            site.ClientOptions.BaseAddress = new Uri(site.Address);
+        }
+        else
+        {
+            _ = site.Server; // starts the host: migrations and the first-run content
+        }
         return site;
     }
 
@@ -82,8 +95,12 @@ public sealed class TestSite : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Where a site started on a real port listens, such as <c>http://127.0.0.1:41234</c>.</summary>
+    public string Address => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+        .Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+
     /// <summary>A client that shows redirects instead of following them.</summary>
-    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
 
     public async Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> work)
     {

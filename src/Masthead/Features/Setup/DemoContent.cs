@@ -28,6 +28,11 @@ public sealed record DemoContentOptions(int Posts, int Categories, int Tags, int
         };
         for (var i = 0; i < args.Length; i += 2)
         {
+            // Configuration overrides (--Database:ConnectionString …) are the host's, not ours.
+            if (args[i].Contains(':', StringComparison.Ordinal))
+            {
+                continue;
+            }
             if (!values.ContainsKey(args[i]) || i + 1 >= args.Length
                 || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 1_000_000)
             {

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Masthead.Features.Taxonomies;
+using Masthead.Tests.Infrastructure;
+
+namespace Masthead.Tests.Browser;
+
+/// <summary>
+/// The reader pages in a real headless Chromium (Debian's package): axe-core finds no accessibility violation at
+/// phone and desktop widths, and Lighthouse scores 100 for accessibility, best practices and SEO.
+/// </summary>
+public sealed class BrowserAuditTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumFlags =
+        ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    [Fact]
+    public async Task ReaderPages_AxeCore_FindsNoViolations()
+    {
+        var tools = RequireTools();
+        await using var site = await StartSiteAsync();
+        var single = await SinglePathAsync(site);
+
+        var (exitCode, output, errors) = await RunAsync("node",
+            [Path.Combine(tools, "Browser", "axe-audit.mjs"), Chromium, site.Address, "/", single, "/category/city-hall/", "/?s=budget", "/no-such-page/"],
+            tools);
+
+        Assert.True(exitCode == 0, errors);
+        using var report = JsonDocument.Parse(output);
+        var violations = report.RootElement.EnumerateObject()
+            .SelectMany(page => page.Value.EnumerateArray().Select(v => $"{page.Name}: {v}"))
+            .ToList();
+        Assert.True(violations.Count == 0, string.Join('\n', violations));
+        Assert.Equal(10, report.RootElement.EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task HomePage_Lighthouse_Scores100ForAccessibilityBestPracticesAndSeo()
+    {
+        var tools = RequireTools();
+        await using var site = await StartSiteAsync();
+
+        var (exitCode, output, errors) = await RunAsync("node",
+            [Path.Combine(tools, "node_modules", "lighthouse", "cli", "index.js"), site.Address + "/",
+             "--output=json", "--output-path=stdout", "--quiet", "--only-categories=accessibility,best-practices,seo",
+             $"--chrome-flags={string.Join(' ', ChromiumFlags)}"],
+            tools, ("CHROME_PATH", Chromium));
+
+        Assert.True(exitCode == 0, errors);
+        using var report = JsonDocument.Parse(output);
+        var root = report.RootElement;
+        foreach (var category in new[] { "accessibility", "best-practices", "seo" })
+        {
+            var score = root.GetProperty("categories").GetProperty(category).GetProperty("score").GetDouble();
+            var failing = root.GetProperty("categories").GetProperty(category).GetProperty("auditRefs").EnumerateArray()
+                .Select(a => root.GetProperty("audits").GetProperty(a.GetProperty("id").GetString()!))
+                .Where(a => a.GetProperty("score").ValueKind == JsonValueKind.Number && a.GetProperty("score").GetDouble() < 1)
+                .Select(a => a.GetProperty("id").GetString());
+            Assert.True(score == 1, $"{category} scored {score * 100}: {string.Join(", ", failing)}");
+        }
+    }
+
+    /// <summary>The folder holding node_modules with the browser tools; skips the test, with the reason, when absent.</summary>
+    private static string RequireTools()
+    {
+        Assert.SkipUnless(File.Exists(Chromium), $"Browser tests need Debian's chromium at {Chromium} (.ci/run installs it).");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "node_modules", "playwright-core", "package.json")))
+            {
+                return dir.FullName;
+            }
+        }
+        Assert.Skip("Browser tests need `npm ci --prefix tests/Masthead.Tests` (.ci/run does it).");
+        return "";
+    }
+
+    private static async Task<TestSite> StartSiteAsync()
+    {
+        var site = await TestSite.StartAsync(DatabaseKind.Sqlite, onRealPort: true);
+        var category = await site.AddTermAsync(Taxonomy.Category, "City Hall");
+        var post = await site.AddPostAsync("Council passes the budget", p =>
+        {
+            p.PublishedAtUtc = new DateTime(2025, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+            p.Content = "<h2>The vote</h2><p>Seven to two, after a long evening.</p><blockquote><p>A fair deal for every street.</p></blockquote>";
+        }, category);
+        var first = await site.AddCommentAsync(post, "Ana", "Good news.");
+        await site.AddCommentAsync(post, "Ben", "Agreed.", first.Id);
+        return site;
+    }
+
+    private static async Task<string> SinglePathAsync(TestSite site)
+    {
+        using var response = await site.Client().GetAsync("/?s=budget");
+        var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        return page.QuerySelector("main .entry-title a")!.GetAttribute("href")!;
+    }
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(
+        string program, IEnumerable<string> arguments, string workingDirectory, params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
