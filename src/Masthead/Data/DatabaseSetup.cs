@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Masthead.Data;
 
@@ -29,7 +30,8 @@ public static class DatabaseSetup
         var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<SiteChanges>();
-        builder.Services.AddSingleton<SiteChangesInterceptor>();
+        // Every registered interceptor joins the context: cache eviction here, telemetry or tests elsewhere.
+        builder.Services.AddSingleton<IInterceptor, SiteChangesInterceptor>();
 
         if (options.IsPostgres)
         {
@@ -37,7 +39,7 @@ public static class DatabaseSetup
                 ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
             builder.Services.AddDbContextPool<PostgresAppDbContext>((services, db) => db
                 .UseNpgsql(connectionString)
-                .AddInterceptors(services.GetRequiredService<SiteChangesInterceptor>()));
+                .AddInterceptors(services.GetServices<IInterceptor>()));
             builder.Services.AddScoped<AppDbContext>(services => services.GetRequiredService<PostgresAppDbContext>());
         }
         else
@@ -45,7 +47,7 @@ public static class DatabaseSetup
             var connectionString = options.ConnectionString ?? DefaultSqliteConnectionString(builder.Environment.ContentRootPath);
             builder.Services.AddDbContextPool<SqliteAppDbContext>((services, db) => db
                 .UseSqlite(connectionString)
-                .AddInterceptors(services.GetRequiredService<SiteChangesInterceptor>()));
+                .AddInterceptors(services.GetServices<IInterceptor>()));
             builder.Services.AddScoped<AppDbContext>(services => services.GetRequiredService<SqliteAppDbContext>());
         }
     }

@@ -103,7 +103,9 @@ public sealed class BrowserAuditTests
     {
         var start = new ProcessStartInfo(program)
         {
-            RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var argument in arguments)
         {

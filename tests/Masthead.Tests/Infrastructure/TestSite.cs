@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -93,6 +94,18 @@ public sealed class TestSite : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Queries));
+    }
+
+    /// <summary>Every SQL command the site has run.</summary>
+    public QueryCounter Queries { get; } = new();
+
+    /// <summary>How many SQL commands one GET of <paramref name="url"/> runs.</summary>
+    public async Task<int> CountQueriesAsync(string url)
+    {
+        var before = Queries.Count;
+        await PageAsync(url);
+        return Queries.Count - before;
     }
 
     /// <summary>Where a site started on a real port listens, such as <c>http://127.0.0.1:41234</c>.</summary>

@@ -36,6 +36,7 @@ internal sealed partial class FirstRun(
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         if (await db.Users.AnyAsync(cancellationToken) || await db.Posts.AnyAsync(cancellationToken))
         {
+            LogExistingSite(logger);
             return;
         }
         await CreateSiteAsync(db, cancellationToken);
@@ -122,6 +123,9 @@ internal sealed partial class FirstRun(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "New site created. Log in at /login as '{Login}' with the password {Password} (shown only this once).")]
     private static partial void LogCreatedWithPassword(ILogger logger, string login, string password);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site ready. Log in at /login with your administrator account.")]
+    private static partial void LogExistingSite(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "New site created. Log in at /login as '{Login}' with the password you gave.")]
     private static partial void LogCreated(ILogger logger, string login);

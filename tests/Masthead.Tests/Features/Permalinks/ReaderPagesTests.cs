@@ -284,6 +284,41 @@ public abstract class ReaderPagesTests(SiteFixture fixture)
         Assert.EndsWith("/hello-world/", next);
     }
 
+    [Fact]
+    public async Task ListPages_MorePostsTermsAndComments_RunNoMoreQueries()
+    {
+        await using var site = await FreshSiteAsync();
+        var category = await site.AddTermAsync(Taxonomy.Category, Unique.Name("Harbor"));
+        async Task AddPostsAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var tag = await site.AddTermAsync(Taxonomy.PostTag, Unique.Name("Tag"));
+                var post = await site.AddPostAsync(Unique.Name("Story"), null, category, tag);
+                await site.AddCommentAsync(post, "Reader", "Noted.");
+            }
+        }
+        var urls = new[] { "/", $"/category/{category.Slug}/", "/2024/03/", "/?s=story" };
+
+        await AddPostsAsync(2);
+        var few = new List<int>();
+        foreach (var url in urls)
+        {
+            await site.PageAsync(url); // fills the caches that a site change empties
+            few.Add(await site.CountQueriesAsync(url));
+        }
+        await AddPostsAsync(10);
+        var many = new List<int>();
+        foreach (var url in urls)
+        {
+            await site.PageAsync(url);
+            many.Add(await site.CountQueriesAsync(url));
+        }
+
+        Assert.Equal(few, many);
+        Assert.All(many, count => Assert.InRange(count, 1, 6));
+    }
+
     [Theory]
     [InlineData("/sample-page", "/sample-page/")]
     [InlineData("/category/uncategorized", "/category/uncategorized/")]
