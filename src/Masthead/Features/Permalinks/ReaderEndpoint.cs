@@ -117,7 +117,8 @@ public static partial class ReaderEndpoint
             var year = int.Parse(date.Groups[1].Value, CultureInfo.InvariantCulture);
             int? month = date.Groups[2].Success ? int.Parse(date.Groups[2].Value, CultureInfo.InvariantCulture) : null;
             int? day = date.Groups[3].Success ? int.Parse(date.Groups[3].Value, CultureInfo.InvariantCulture) : null;
-            var valid = year >= 1 && (month is null || month is >= 1 and <= 12)
+            // Years stay well inside DateTime's range, whatever the time zone adds or takes away.
+            var valid = year is >= 1000 and <= 9000 && (month is null || month is >= 1 and <= 12)
                 && (day is null || day >= 1 && day <= DateTime.DaysInMonth(year, month!.Value));
             return valid ? new DateTarget(year, month, day) : null;
         }

@@ -31,13 +31,19 @@ public sealed class Theme
     public TemplateOptions Options { get; }
 
     /// <summary>The full path of a theme file, from the most derived theme that has it.</summary>
-    public string? FindFile(string relativePath)
+    public string? FindFile(string relativePath) => Find("", relativePath);
+
+    /// <summary>The full path of a file under a theme's <c>assets/</c>, the only folder served to browsers.</summary>
+    public string? FindAsset(string relativePath) => Find("assets", relativePath);
+
+    private string? Find(string area, string relativePath)
     {
         foreach (var folder in Folders)
         {
-            var full = Path.GetFullPath(Path.Combine(folder, relativePath));
-            // A path that climbs out of the theme folder is never a theme file.
-            if (!full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            var root = Path.Combine(folder, area).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            var full = Path.GetFullPath(Path.Combine(root, relativePath));
+            // A path that climbs out of its area is never a theme file.
+            if (!full.StartsWith(root, StringComparison.Ordinal))
             {
                 return null;
             }
@@ -68,7 +74,7 @@ public sealed class Theme
     public string? Fingerprint(string assetPath) =>
         _fingerprints.GetOrAdd(assetPath, relative =>
         {
-            var path = FindFile(Path.Combine("assets", relative));
+            var path = FindAsset(relative);
             if (path is null)
             {
                 return null;

@@ -32,7 +32,7 @@ public static class ThemesFeature
         {
             return TypedResults.NotFound();
         }
-        var file = loaded.FindFile(Path.Combine("assets", path));
+        var file = loaded.FindAsset(path);
         if (file is null || !ContentTypes.TryGetContentType(file, out var contentType))
         {
             return TypedResults.NotFound();

@@ -339,6 +339,8 @@ public abstract class ReaderPagesTests(SiteFixture fixture)
     [InlineData("/no-such-page")]
     [InlineData("/category/no-such-category/")]
     [InlineData("/2024/13/")]
+    [InlineData("/9999/")]
+    [InlineData("/0000/01/")]
     [InlineData("/2024/06/10/no-such-post/")]
     [InlineData("/?p=999999")]
     public async Task UnknownAddresses_AnswerNotFoundWithTheThemesPage(string url)

@@ -51,7 +51,10 @@ public sealed class ThemeTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
-        using var traversal = await site.Client().GetAsync("/theme-assets/masthead/..%2Ftheme.json");
-        Assert.Equal(HttpStatusCode.NotFound, traversal.StatusCode);
+        foreach (var outside in new[] { "/theme-assets/masthead/..%2Ftheme.json", "/theme-assets/masthead/%2E%2E/theme.json", "/theme-assets/no-such-theme/style.css" })
+        {
+            using var refused = await site.Client().GetAsync(outside);
+            Assert.Contains(refused.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.BadRequest });
+        }
     }
 }
