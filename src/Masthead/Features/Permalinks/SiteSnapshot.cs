@@ -27,9 +27,11 @@ public sealed class SiteSnapshot
     private readonly Dictionary<int, PageInfo> _pages;
     private readonly Dictionary<string, PageInfo> _pagesByPath;
 
-    private SiteSnapshot(SiteSettings settings, List<TermInfo> terms, List<AuthorInfo> authors, List<PageInfo> pages)
+    private SiteSnapshot(SiteSettings settings, List<TermInfo> terms, List<AuthorInfo> authors, List<PageInfo> pages,
+        IReadOnlyList<int> stickyPostIds)
     {
         Settings = settings;
+        StickyPostIds = stickyPostIds;
         Permalinks = new PermalinkStructure(settings.PermalinkStructure);
         _terms = terms.ToDictionary(t => t.Id);
         _termsBySlug = terms.ToDictionary(t => (t.Taxonomy, t.Slug));
@@ -48,6 +50,12 @@ public sealed class SiteSnapshot
     public IReadOnlyList<TermInfo> Categories { get; }
     public IReadOnlyList<LinkTemplateModel> Menu { get; }
 
+    /// <summary>
+    /// Published sticky posts: few, and asked for on every home page view, so kept here rather than found by a
+    /// query that a boolean column cannot index well.
+    /// </summary>
+    public IReadOnlyList<int> StickyPostIds { get; }
+
     public static async Task<SiteSnapshot> LoadAsync(AppDbContext db, SiteSettings settings)
     {
         var counts = await db.PostTerms
@@ -65,6 +73,8 @@ public sealed class SiteSnapshot
             .Select(p => new { p.Id, p.Title, p.Slug, p.ParentId })
             .ToListAsync();
 
+        var stickyPostIds = await db.Posts.Published().Where(p => p.IsSticky).Select(p => p.Id).ToListAsync();
+
         var pagesById = pages.ToDictionary(p => p.Id);
         string PagePath(int id)
         {
@@ -81,7 +91,8 @@ public sealed class SiteSnapshot
             settings,
             [.. terms.Select(t => new TermInfo(t.Id, t.Taxonomy, t.Name, t.Slug, t.Description, t.ParentId, counts.GetValueOrDefault(t.Id)))],
             authors,
-            [.. pages.Select(p => new PageInfo(p.Id, p.Title, PagePath(p.Id))).DistinctBy(p => p.Path)]);
+            [.. pages.Select(p => new PageInfo(p.Id, p.Title, PagePath(p.Id))).DistinctBy(p => p.Path)],
+            stickyPostIds);
     }
 
     public TermInfo? Term(int id) => _terms.GetValueOrDefault(id);

@@ -36,9 +36,10 @@ public static class ListPosts
         }
 
         var rows = new List<PostRow>();
-        if (filter.StickyFirst && pageNumber == 1)
+        var stickyIds = reader.Site.StickyPostIds;
+        if (filter.StickyFirst && pageNumber == 1 && stickyIds.Count > 0)
         {
-            rows.AddRange(await reader.Db.Posts.AsNoTracking().Published().Where(p => p.IsSticky).Newest().Select(PostCards.Row).ToListAsync());
+            rows.AddRange(await reader.Db.Posts.AsNoTracking().Published().Where(p => stickyIds.Contains(p.Id)).Newest().Select(PostCards.Row).ToListAsync());
         }
         rows.AddRange(await query.Newest().Skip((pageNumber - 1) * perPage).Take(perPage).Select(PostCards.Row).ToListAsync());
         var posts = await PostCards.BuildAsync(reader.Db, reader.Site, rows, singular: false);
@@ -78,9 +79,9 @@ public static class ListPosts
         }
 
         var query = posts.Published();
-        if (filter.StickyFirst)
+        if (filter.StickyFirst && reader.Site.StickyPostIds is { Count: > 0 } stickyIds)
         {
-            query = query.Where(p => !p.IsSticky);
+            query = query.Where(p => !stickyIds.Contains(p.Id));
         }
         if (filter.TermIds is { } termIds)
         {

@@ -12,11 +12,10 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         post.Property(p => p.Slug).HasMaxLength(200);
         // Reader lists: latest published posts of a type, newest first.
         post.HasIndex(p => new { p.Type, p.Status, p.PublishedAtUtc });
-        post.HasIndex(p => new { p.Type, p.Status, p.IsSticky, p.PublishedAtUtc });
         // Author archives.
         post.HasIndex(p => new { p.AuthorId, p.Type, p.Status, p.PublishedAtUtc });
-        // Permalink and page-path lookups.
-        post.HasIndex(p => new { p.Slug, p.Type });
+        // Permalink lookups; with all three columns the planner prefers it over the date index.
+        post.HasIndex(p => new { p.Slug, p.Type, p.Status });
         post.HasIndex(p => new { p.ParentId, p.Type });
         post.HasOne<User>().WithMany().HasForeignKey(p => p.AuthorId).OnDelete(DeleteBehavior.Restrict);
         post.HasOne<Post>().WithMany().HasForeignKey(p => p.ParentId).OnDelete(DeleteBehavior.SetNull);

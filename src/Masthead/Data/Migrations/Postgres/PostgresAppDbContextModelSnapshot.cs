@@ -178,13 +178,11 @@ namespace Masthead.Data.Migrations.Postgres
 
                     b.HasIndex("ParentId", "Type");
 
-                    b.HasIndex("Slug", "Type");
+                    b.HasIndex("Slug", "Type", "Status");
 
                     b.HasIndex("Type", "Status", "PublishedAtUtc");
 
                     b.HasIndex("AuthorId", "Type", "Status", "PublishedAtUtc");
-
-                    b.HasIndex("Type", "Status", "IsSticky", "PublishedAtUtc");
 
                     b.ToTable("Posts");
                 });
