@@ -3,7 +3,6 @@ using Masthead.Features.Permalinks;
 using Masthead.Features.Settings;
 using Masthead.Features.Setup;
 using Masthead.Features.Themes;
-using Masthead.Features.Widgets;
 using Masthead.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,7 +11,6 @@ builder.AddData();
 builder.AddSettings();
 builder.AddSetup();
 builder.AddThemes();
-builder.AddWidgets();
 builder.AddPermalinks();
 
 var app = builder.Build();

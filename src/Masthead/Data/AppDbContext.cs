@@ -38,7 +38,7 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
     private sealed class WpNameConverter<TEnum>() : ValueConverter<TEnum, string>(

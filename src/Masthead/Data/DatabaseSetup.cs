@@ -32,6 +32,7 @@ public static class DatabaseSetup
         builder.Services.AddSingleton<SiteChanges>();
         // Every registered interceptor joins the context: cache eviction here, telemetry or tests elsewhere.
         builder.Services.AddSingleton<IInterceptor, SiteChangesInterceptor>();
+        builder.Services.AddSingleton<IInterceptor, SiteCommitsInterceptor>();
 
         if (options.IsPostgres)
         {
@@ -47,7 +48,8 @@ public static class DatabaseSetup
             var connectionString = options.ConnectionString ?? DefaultSqliteConnectionString(builder.Environment.ContentRootPath);
             builder.Services.AddDbContextPool<SqliteAppDbContext>((services, db) => db
                 .UseSqlite(connectionString)
-                .AddInterceptors(services.GetServices<IInterceptor>()));
+                .AddInterceptors(services.GetServices<IInterceptor>())
+                .AddInterceptors(new SqliteUnicodeLower()));
             builder.Services.AddScoped<AppDbContext>(services => services.GetRequiredService<SqliteAppDbContext>());
         }
     }
@@ -79,6 +81,26 @@ public static class DatabaseSetup
             DataSource = Path.Combine(contentRoot, "App_Data", "masthead.db"),
             Cache = SqliteCacheMode.Private,
         }.ToString();
+}
+
+/// <summary>
+/// SQLite's built-in lower() folds only ASCII, so "École" would never match "école"; this replaces it on each
+/// connection with .NET's invariant lowering, as PostgreSQL's lower() already behaves.
+/// </summary>
+internal sealed class SqliteUnicodeLower : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData) =>
+        Register(connection);
+
+    public override Task ConnectionOpenedAsync(
+        System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Register(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Register(System.Data.Common.DbConnection connection) =>
+        ((SqliteConnection)connection).CreateFunction("lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQLite model without starting the app.</summary>

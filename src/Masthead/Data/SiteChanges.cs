@@ -15,7 +15,10 @@ public sealed class SiteChanges
     public void Bump() => Interlocked.Increment(ref _version);
 }
 
-/// <summary>Bumps <see cref="SiteChanges"/> after every successful <c>SaveChanges</c>.</summary>
+/// <summary>
+/// Bumps <see cref="SiteChanges"/> after every successful <c>SaveChanges</c>, and again when a transaction commits,
+/// so a cache rebuilt between a save and its commit is rebuilt once more.
+/// </summary>
 internal sealed class SiteChangesInterceptor(SiteChanges changes) : SaveChangesInterceptor
 {
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -32,21 +35,54 @@ internal sealed class SiteChangesInterceptor(SiteChanges changes) : SaveChangesI
     }
 }
 
-/// <summary>Caches one value until the site changes.</summary>
-public sealed class VersionedCache<T>(SiteChanges changes) where T : class
+/// <summary>The commit half of <see cref="SiteChangesInterceptor"/>.</summary>
+internal sealed class SiteCommitsInterceptor(SiteChanges changes) : DbTransactionInterceptor
 {
-    private (long Version, T Value)? _entry;
+    public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) =>
+        changes.Bump();
+
+    public override Task TransactionCommittedAsync(
+        System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        changes.Bump();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Caches one value until the site changes; after a change, one caller rebuilds while the others wait.</summary>
+public sealed class VersionedCache<T>(SiteChanges changes) : IDisposable where T : class
+{
+    private readonly SemaphoreSlim _rebuild = new(1, 1);
+    private volatile Entry? _entry;
 
     public async ValueTask<T> GetAsync(Func<Task<T>> load)
     {
         var version = changes.Version;
-        var entry = _entry;
-        if (entry is { } e && e.Version == version)
+        if (_entry is { } fresh && fresh.Version == version)
         {
-            return e.Value;
+            return fresh.Value;
         }
-        var value = await load();
-        _entry = (version, value);
-        return value;
+        await _rebuild.WaitAsync();
+        try
+        {
+            // Another caller may have rebuilt while this one waited. The version is read before loading, so a
+            // change that lands during the load leaves the entry stale and the next caller loads again.
+            version = changes.Version;
+            if (_entry is { } built && built.Version == version)
+            {
+                return built.Value;
+            }
+            var value = await load();
+            _entry = new Entry(version, value);
+            return value;
+        }
+        finally
+        {
+            _rebuild.Release();
+        }
     }
+
+    public void Dispose() => _rebuild.Dispose();
+
+    private sealed record Entry(long Version, T Value);
 }

@@ -15,13 +15,13 @@ public sealed partial class PermalinkStructure
 {
     private static readonly Dictionary<string, string> TokenPatterns = new(StringComparer.Ordinal)
     {
-        ["year"] = @"\d{4}",
-        ["monthnum"] = @"\d{2}",
-        ["day"] = @"\d{2}",
-        ["hour"] = @"\d{2}",
-        ["minute"] = @"\d{2}",
-        ["second"] = @"\d{2}",
-        ["post_id"] = @"\d+",
+        ["year"] = "[0-9]{4}",
+        ["monthnum"] = "[0-9]{2}",
+        ["day"] = "[0-9]{2}",
+        ["hour"] = "[0-9]{2}",
+        ["minute"] = "[0-9]{2}",
+        ["second"] = "[0-9]{2}",
+        ["post_id"] = "[0-9]{1,10}",
         ["postname"] = @"[^/]+",
         ["category"] = @".+?",
         ["author"] = @"[^/]+",
@@ -93,17 +93,19 @@ public sealed partial class PermalinkStructure
     /// <summary>True when the tokens agree with the post; a permalink whose date or category is wrong is not the post's.</summary>
     public static bool Agrees(IReadOnlyDictionary<string, string> tokens, PermalinkPost post)
     {
+        static bool Is(string text, int expected) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n == expected;
         var culture = CultureInfo.InvariantCulture;
         foreach (var (name, value) in tokens)
         {
             var ok = name switch
             {
-                "year" => int.Parse(value, culture) == post.PublishedLocal.Year,
-                "monthnum" => int.Parse(value, culture) == post.PublishedLocal.Month,
-                "day" => int.Parse(value, culture) == post.PublishedLocal.Day,
-                "hour" => int.Parse(value, culture) == post.PublishedLocal.Hour,
-                "minute" => int.Parse(value, culture) == post.PublishedLocal.Minute,
-                "second" => int.Parse(value, culture) == post.PublishedLocal.Second,
+                "year" => Is(value, post.PublishedLocal.Year),
+                "monthnum" => Is(value, post.PublishedLocal.Month),
+                "day" => Is(value, post.PublishedLocal.Day),
+                "hour" => Is(value, post.PublishedLocal.Hour),
+                "minute" => Is(value, post.PublishedLocal.Minute),
+                "second" => Is(value, post.PublishedLocal.Second),
                 "post_id" => value == post.Id.ToString(culture),
                 "postname" => value == post.Slug,
                 "category" => value == post.CategoryPath,

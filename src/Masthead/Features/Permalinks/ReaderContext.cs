@@ -1,7 +1,7 @@
 using Masthead.Data;
 using Masthead.Features.Settings;
 using Masthead.Features.Themes;
-using Masthead.Features.Widgets;
+using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Permalinks;
 
@@ -33,15 +33,20 @@ public sealed class ReaderContext
     public static async Task<ReaderContext> CreateAsync(HttpContext http, AppDbContext db)
     {
         var services = http.RequestServices;
-        var site = await services.GetRequiredService<SiteSnapshotCache>().GetAsync(db);
-        var sidebar = await services.GetRequiredService<Sidebar>().GetAsync(db, site);
+        // One connection for the page's few queries: opening one runs setup (SQLite registers its functions) each time.
+        await db.Database.OpenConnectionAsync();
+        var (site, sidebar) = await services.GetRequiredService<ReaderStateCache>().GetAsync(db);
         var theme = services.GetRequiredService<ThemeCatalog>().Get(site.Settings.Theme);
         return new ReaderContext(http, db, site, sidebar, theme,
             services.GetRequiredService<ThemeRenderer>(), services.GetRequiredService<TimeProvider>());
     }
 
-    /// <summary>An absolute URL on this site, for canonical links.</summary>
-    public string Absolute(string path) => $"{Http.Request.Scheme}://{Http.Request.Host}{path}";
+    /// <summary>
+    /// An absolute URL on this site, for canonical links: under the "home" setting when it is set, so a forged Host
+    /// header cannot name another site; otherwise under the address the request came to.
+    /// </summary>
+    public string Absolute(string path) =>
+        Settings.HomeUrl.Length > 0 ? $"{Settings.HomeUrl}{path}" : $"{Http.Request.Scheme}://{Http.Request.Host}{path}";
 
     /// <summary>"Title – Site", the way WordPress titles a page.</summary>
     public string DocumentTitle(string title, int pageNumber = 1)

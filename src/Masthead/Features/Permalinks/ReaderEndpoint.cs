@@ -29,7 +29,8 @@ public static partial class ReaderEndpoint
         // CASE: /?p=123 and /?page_id=123, WordPress's plain links, answer with the permalink.
         if (path == "/" && (TryId(request.Query["p"], out var id) || TryId(request.Query["page_id"], out id)))
         {
-            var url = await PermalinkOfAsync(reader, id, request.Query.ContainsKey("page_id") ? PostType.Page : PostType.Post);
+            // WordPress answers ?p= for pages too, and ?page_id= for posts.
+            var url = await PermalinkOfAsync(reader, id, PostType.Post) ?? await PermalinkOfAsync(reader, id, PostType.Page);
             return url is null ? await reader.NotFoundAsync() : TypedResults.Redirect(url, permanent: true);
         }
 
@@ -50,7 +51,8 @@ public static partial class ReaderEndpoint
             var search = searchValues.ToString().Trim();
             if (search.Length > MaxSearchLength)
             {
-                search = search[..MaxSearchLength];
+                // Never cut a character made of two UTF-16 units in half.
+                search = search[..(char.IsHighSurrogate(search[MaxSearchLength - 1]) ? MaxSearchLength - 1 : MaxSearchLength)];
             }
             var encoded = Uri.EscapeDataString(search);
             return await ListPosts.RenderAsync(reader, new PostListFilter { Search = search }, new PostListPage(
@@ -144,11 +146,7 @@ public static partial class ReaderEndpoint
         foreach (var row in rows)
         {
             var termIds = await TermIdsAsync(reader, row.Id);
-            var local = reader.Settings.ToLocal(row.PublishedAtUtc);
-            var category = termIds.Order().Select(reader.Site.Term).FirstOrDefault(t => t?.Taxonomy == Taxonomy.Category);
-            var permalink = new PermalinkPost(row.Id, row.Slug, local,
-                category is null ? "uncategorized" : reader.Site.CategoryPath(category),
-                reader.Site.Author(row.AuthorId)?.Slug ?? "");
+            var permalink = reader.Site.PermalinkPostFor(row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, termIds);
             var normalized = tokens.ToDictionary(t => t.Key, t => t.Key == "postname" ? slug : t.Value);
             if (PermalinkStructure.Agrees(normalized, permalink))
             {
@@ -192,7 +190,7 @@ public static partial class ReaderEndpoint
                     TemplateHierarchy.Home(),
                     settings.Tagline.Length > 0 ? $"{settings.Title} – {settings.Tagline}" : settings.Title,
                     settings.Tagline.Length > 0 ? settings.Tagline : settings.Title,
-                    "home blog", null, UrlOf), pageNumber);
+                    "home blog", null, UrlOf, IsHome: true), pageNumber);
 
             // CASE: a category (with its subcategories' posts) or a tag.
             case TermTarget { Term: var term }:

@@ -4,6 +4,7 @@ using Masthead.Features.Posts;
 using Masthead.Features.Settings;
 using Masthead.Features.Taxonomies;
 using Masthead.Features.Themes;
+using Masthead.Features.Widgets;
 using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Permalinks;
@@ -21,6 +22,7 @@ public sealed record PageInfo(int Id, string Title, string Path);
 public sealed class SiteSnapshot
 {
     private readonly Dictionary<int, TermInfo> _terms;
+    private readonly ILookup<int, int> _childCategories;
     private readonly Dictionary<(Taxonomy, string), TermInfo> _termsBySlug;
     private readonly Dictionary<int, AuthorInfo> _authors;
     private readonly Dictionary<string, AuthorInfo> _authorsBySlug;
@@ -34,6 +36,7 @@ public sealed class SiteSnapshot
         StickyPostIds = stickyPostIds;
         Permalinks = new PermalinkStructure(settings.PermalinkStructure);
         _terms = terms.ToDictionary(t => t.Id);
+        _childCategories = terms.Where(t => t.Taxonomy == Taxonomy.Category && t.ParentId is not null).ToLookup(t => t.ParentId!.Value, t => t.Id);
         _termsBySlug = terms.ToDictionary(t => (t.Taxonomy, t.Slug));
         _authors = authors.ToDictionary(a => a.Id);
         _authorsBySlug = authors.ToDictionary(a => a.Slug, StringComparer.Ordinal);
@@ -58,8 +61,8 @@ public sealed class SiteSnapshot
 
     public static async Task<SiteSnapshot> LoadAsync(AppDbContext db, SiteSettings settings)
     {
-        var counts = await db.PostTerms
-            .Where(pt => pt.Post.Type == PostType.Post && pt.Post.Status == PostStatus.Publish)
+        var counts = await db.Posts.Published()
+            .SelectMany(p => p.Terms)
             .GroupBy(pt => pt.TermId)
             .Select(g => new { TermId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(c => c.TermId, c => c.Count);
@@ -123,9 +126,11 @@ public sealed class SiteSnapshot
     public IReadOnlyList<int> CategoryAndDescendants(int categoryId)
     {
         var result = new List<int> { categoryId };
-        for (var i = 0; i < result.Count && result.Count < 10_000; i++)
+        var seen = new HashSet<int> { categoryId };
+        for (var i = 0; i < result.Count; i++)
         {
-            result.AddRange(_terms.Values.Where(t => t.ParentId == result[i] && t.Taxonomy == Taxonomy.Category).Select(t => t.Id));
+            // The seen set stops a parent loop in imported data from running forever.
+            result.AddRange(_childCategories[result[i]].Where(seen.Add));
         }
         return result;
     }
@@ -142,27 +147,40 @@ public sealed class SiteSnapshot
     public static string MonthUrl(int year, int month) =>
         string.Create(CultureInfo.InvariantCulture, $"/{year:0000}/{month:00}/");
 
-    /// <summary>A post's permalink; <paramref name="categoryIds"/> picks the category for %category% (the lowest id, as WordPress does).</summary>
-    public string PostUrl(int id, string slug, DateTime publishedUtc, int authorId, IEnumerable<int> categoryIds)
+    /// <summary>What a post's permalink is built from; of its terms, the lowest-id category fills %category%, as in WordPress.</summary>
+    public PermalinkPost PermalinkPostFor(int id, string slug, DateTime publishedUtc, int authorId, IEnumerable<int> termIds)
     {
-        var category = categoryIds.Order().Select(Term).FirstOrDefault(t => t?.Taxonomy == Taxonomy.Category);
-        return Permalinks.PathFor(new PermalinkPost(
+        var category = termIds.Order().Select(Term).FirstOrDefault(t => t?.Taxonomy == Taxonomy.Category);
+        return new PermalinkPost(
             id, slug, Settings.ToLocal(publishedUtc),
             category is null ? "uncategorized" : CategoryPath(category),
-            Author(authorId)?.Slug ?? ""));
+            Author(authorId)?.Slug ?? "");
     }
+
+    /// <summary>A post's permalink, or a page's path.</summary>
+    public string UrlOf(PostType type, int id, string slug, DateTime publishedUtc, int authorId, IEnumerable<int> termIds) =>
+        type == PostType.Page && Page(id) is { } page
+            ? PageUrl(page)
+            : Permalinks.PathFor(PermalinkPostFor(id, slug, publishedUtc, authorId, termIds));
 
     private static string EncodePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 }
 
-/// <summary>Keeps the current <see cref="SiteSnapshot"/>, rebuilt after any change to the site.</summary>
-public sealed class SiteSnapshotCache(VersionedCache<SiteSnapshot> cache, SiteSettingsCache settings)
+/// <summary>The snapshot with the sidebar built from it: cached together so the two can never disagree.</summary>
+public sealed record ReaderState(SiteSnapshot Site, SidebarTemplateModel Sidebar);
+
+/// <summary>Keeps the current <see cref="ReaderState"/>, rebuilt after any change to the site.</summary>
+public sealed class ReaderStateCache(VersionedCache<ReaderState> cache, SiteSettingsCache settings)
 {
-    public ValueTask<SiteSnapshot> GetAsync(AppDbContext db) =>
-        cache.GetAsync(async () => await SiteSnapshot.LoadAsync(db, await settings.GetAsync(db)));
+    public ValueTask<ReaderState> GetAsync(AppDbContext db) =>
+        cache.GetAsync(async () =>
+        {
+            var site = await SiteSnapshot.LoadAsync(db, await settings.GetAsync(db));
+            return new ReaderState(site, await Sidebar.BuildAsync(db, site));
+        });
 }
 
 public static class PermalinksFeature
 {
-    public static void AddPermalinks(this IHostApplicationBuilder builder) => builder.Services.AddSingleton<SiteSnapshotCache>();
+    public static void AddPermalinks(this IHostApplicationBuilder builder) => builder.Services.AddSingleton<ReaderStateCache>();
 }

@@ -19,7 +19,7 @@ public sealed record PostListFilter
 /// <summary>What a list page is called and where its pages live.</summary>
 public sealed record PostListPage(
     IReadOnlyList<string> Templates, string Title, string Description, string BodyClass,
-    ArchiveTemplateModel? Archive, Func<int, string> UrlOf);
+    ArchiveTemplateModel? Archive, Func<int, string> UrlOf, bool IsHome = false);
 
 /// <summary>The home page, every archive and search results: a paginated list of published posts.</summary>
 public static class ListPosts
@@ -53,7 +53,8 @@ public static class ListPosts
             page.Description,
             reader.Absolute(page.UrlOf(pageNumber)),
             pageNumber > 1 ? $"{page.BodyClass} paged paged-{pageNumber}" : page.BodyClass,
-            NoIndex: filter.Search is not null);
+            NoIndex: filter.Search is not null,
+            IsHome: page.IsHome);
         return await reader.RenderAsync(page.Templates, meta, model => model with
         {
             Posts = posts,
@@ -68,12 +69,12 @@ public static class ListPosts
         var posts = reader.Db.Posts.AsNoTracking();
         if (filter.Search is { } search)
         {
-            // Simple matching over posts and pages, case-insensitive on both databases; full-text search comes later.
+            // Simple matching over posts and pages, case-insensitive in every script on both databases (SQLite's
+            // lower() is replaced by DatabaseSetup); full-text search comes later.
             var term = search.ToLowerInvariant();
             // ToLower() here is SQL's lower(), translated by EF; culture rules do not apply in the database.
 #pragma warning disable CA1304, CA1311, CA1862
-            return posts
-                .Where(p => p.Status == PostStatus.Publish && (p.Type == PostType.Post || p.Type == PostType.Page))
+            return posts.PublishedPostsAndPages()
                 .Where(p => p.Title.ToLower().Contains(term) || p.Content.ToLower().Contains(term));
 #pragma warning restore CA1304, CA1311, CA1862
         }

@@ -44,9 +44,7 @@ public static partial class PostCards
         var local = settings.ToLocal(row.PublishedAtUtc);
         var author = site.Author(row.AuthorId);
         var terms = termIds.Select(site.Term).OfType<TermInfo>().OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
-        var url = row.Type == PostType.Page && site.Page(row.Id) is { } page
-            ? site.PageUrl(page)
-            : site.PostUrl(row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, termIds);
+        var url = site.UrlOf(row.Type, row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, termIds);
 
         var content = row.Content;
         var more = content.IndexOf(MoreTag, StringComparison.Ordinal);

@@ -9,6 +9,10 @@ public static class PostQueries
     public static IQueryable<Post> Published(this IQueryable<Post> posts, PostType type = PostType.Post) =>
         posts.Where(p => p.Type == type && p.Status == PostStatus.Publish);
 
+    /// <summary>Published posts and pages: what search and comment widgets may point a reader to.</summary>
+    public static IQueryable<Post> PublishedPostsAndPages(this IQueryable<Post> posts) =>
+        posts.Where(p => p.Status == PostStatus.Publish && (p.Type == PostType.Post || p.Type == PostType.Page));
+
     public static IQueryable<Post> Newest(this IQueryable<Post> posts) =>
         posts.OrderByDescending(p => p.PublishedAtUtc).ThenByDescending(p => p.Id);
 

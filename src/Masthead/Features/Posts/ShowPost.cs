@@ -55,6 +55,6 @@ public static class ShowPost
                 .FirstOrDefaultAsync();
         return neighbour is null
             ? null
-            : new LinkTemplateModel(neighbour.Title, reader.Site.PostUrl(neighbour.Id, neighbour.Slug, neighbour.PublishedAtUtc, neighbour.AuthorId, neighbour.TermIds));
+            : new LinkTemplateModel(neighbour.Title, reader.Site.UrlOf(PostType.Post, neighbour.Id, neighbour.Slug, neighbour.PublishedAtUtc, neighbour.AuthorId, neighbour.TermIds));
     }
 }

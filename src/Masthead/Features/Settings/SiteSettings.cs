@@ -18,7 +18,8 @@ public sealed record SiteSettings(
     string TimeFormat,
     ArchiveDisplay ArchiveDisplay,
     string Theme,
-    string Language)
+    string Language,
+    string HomeUrl)
 {
     /// <summary>WordPress option names, so an import or a REST client finds them where it expects.</summary>
     public static class Names
@@ -33,6 +34,7 @@ public sealed record SiteSettings(
         public const string ArchiveDisplay = "masthead_archive_display";
         public const string Theme = "stylesheet";
         public const string Language = "WPLANG";
+        public const string HomeUrl = "home";
     }
 
     public const string DefaultPermalinkStructure = "/%year%/%monthnum%/%day%/%postname%/";
@@ -55,13 +57,26 @@ public sealed record SiteSettings(
             TimeFormat: Get(Names.TimeFormat, "g:i a"),
             ArchiveDisplay: Get(Names.ArchiveDisplay, "full") == "excerpt" ? ArchiveDisplay.Excerpt : ArchiveDisplay.Full,
             Theme: Get(Names.Theme, "masthead"),
-            Language: Get(Names.Language, "en-US"));
+            Language: Get(Names.Language, "en-US"),
+            HomeUrl: Uri.TryCreate(Get(Names.HomeUrl, ""), UriKind.Absolute, out var home) && home.Scheme is "http" or "https"
+                ? home.GetLeftPart(UriPartial.Authority) : "");
     }
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);
 
-    public DateTime ToUtc(DateTime local) =>
-        TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone);
+    /// <summary>
+    /// The instant a local wall-clock time names. A time the clocks skip (midnight in zones that spring forward at
+    /// midnight) means the first instant after the jump.
+    /// </summary>
+    public DateTime ToUtc(DateTime local)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        for (var i = 0; i < 8 && TimeZone.IsInvalidTime(local); i++)
+        {
+            local = local.AddMinutes(30);
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(local, TimeZone);
+    }
 }
 
 /// <summary>Reads settings once per site change.</summary>

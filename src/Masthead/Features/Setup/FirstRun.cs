@@ -53,8 +53,9 @@ internal sealed partial class FirstRun(
         {
             Login = options.AdminLogin,
             Email = options.AdminEmail ?? "admin@example.invalid",
-            DisplayName = options.AdminLogin,
-            Slug = options.AdminLogin,
+            // The public byline and author archive never reveal the login name.
+            DisplayName = "Site Administrator",
+            Slug = "site-administrator",
             Role = "administrator",
             RegisteredAtUtc = now,
         };
@@ -112,7 +113,9 @@ internal sealed partial class FirstRun(
 
         if (generated)
         {
-            LogCreatedWithPassword(logger, admin.Login, password);
+            // Straight to the console, never through logging, so the password does not persist in log sinks.
+            LogCreatedWithGeneratedPassword(logger, admin.Login);
+            Console.WriteLine($"Administrator login: {admin.Login}    password: {password}    (shown only this once)");
         }
         else
         {
@@ -121,8 +124,8 @@ internal sealed partial class FirstRun(
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "New site created. Log in at /login as '{Login}' with the password {Password} (shown only this once).")]
-    private static partial void LogCreatedWithPassword(ILogger logger, string login, string password);
+        Message = "New site created. Log in at /login as '{Login}' with the password printed below (shown only this once).")]
+    private static partial void LogCreatedWithGeneratedPassword(ILogger logger, string login);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site ready. Log in at /login with your administrator account.")]
     private static partial void LogExistingSite(ILogger logger);

@@ -9,7 +9,7 @@ public sealed record SiteTemplateModel(
 
 /// <summary>What the layout needs to describe the page itself.</summary>
 public sealed record PageMetaTemplateModel(
-    string Title, string Description, string CanonicalUrl, string BodyClass, bool NoIndex);
+    string Title, string Description, string CanonicalUrl, string BodyClass, bool NoIndex, bool IsHome = false);
 
 public sealed record LinkTemplateModel(string Text, string Url);
 

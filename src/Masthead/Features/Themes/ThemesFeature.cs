@@ -37,8 +37,12 @@ public static class ThemesFeature
         {
             return TypedResults.NotFound();
         }
-        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        var fingerprint = loaded.Fingerprint(path);
+        // Only the fingerprinted URL may be kept forever; any other spelling could outlive a change to the file.
+        http.Response.Headers.CacheControl = http.Request.Query["v"] == fingerprint
+            ? "public, max-age=31536000, immutable"
+            : "public, max-age=300";
         return TypedResults.PhysicalFile(file, contentType, enableRangeProcessing: false,
-            entityTag: new EntityTagHeaderValue($"\"{loaded.Fingerprint(path)}\""));
+            entityTag: new EntityTagHeaderValue($"\"{fingerprint}\""));
     }
 }

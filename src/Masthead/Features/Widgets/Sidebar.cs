@@ -9,16 +9,13 @@ namespace Masthead.Features.Widgets;
 
 /// <summary>
 /// The primary sidebar's widgets (Search is markup only): Recent Posts, Recent Comments, Categories and Archives.
-/// Built once per site change; every page shares it.
+/// Built once per site change with the site snapshot (see <see cref="ReaderStateCache"/>); every page shares it.
 /// </summary>
-public sealed class Sidebar(VersionedCache<SidebarTemplateModel> cache)
+public static class Sidebar
 {
     public const int RecentCount = 5;
 
-    public ValueTask<SidebarTemplateModel> GetAsync(AppDbContext db, SiteSnapshot site) =>
-        cache.GetAsync(() => BuildAsync(db, site));
-
-    private static async Task<SidebarTemplateModel> BuildAsync(AppDbContext db, SiteSnapshot site)
+    public static async Task<SidebarTemplateModel> BuildAsync(AppDbContext db, SiteSnapshot site)
     {
         var recentPosts = await db.Posts.AsNoTracking().Published().Newest().Take(RecentCount)
             .Select(p => new { p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId, TermIds = p.Terms.Select(t => t.TermId).ToList() })
@@ -26,8 +23,7 @@ public sealed class Sidebar(VersionedCache<SidebarTemplateModel> cache)
 
         var recentComments = await (
                 from c in db.Comments.AsNoTracking().Approved()
-                join p in db.Posts on c.PostId equals p.Id
-                where p.Status == PostStatus.Publish && (p.Type == PostType.Post || p.Type == PostType.Page)
+                join p in db.Posts.PublishedPostsAndPages() on c.PostId equals p.Id
                 orderby c.CreatedAtUtc descending, c.Id descending
                 select new
                 {
@@ -57,19 +53,12 @@ public sealed class Sidebar(VersionedCache<SidebarTemplateModel> cache)
             .ToList();
 
         return new SidebarTemplateModel(
-            [.. recentPosts.Select(p => new LinkTemplateModel(p.Title, site.PostUrl(p.Id, p.Slug, p.PublishedAtUtc, p.AuthorId, p.TermIds)))],
+            [.. recentPosts.Select(p => new LinkTemplateModel(p.Title, site.UrlOf(PostType.Post, p.Id, p.Slug, p.PublishedAtUtc, p.AuthorId, p.TermIds)))],
             [.. recentComments.Select(c => new RecentCommentTemplateModel(
                 c.AuthorName,
                 c.Title,
-                (c.Type == PostType.Page && site.Page(c.PostId) is { } page
-                    ? site.PageUrl(page)
-                    : site.PostUrl(c.PostId, c.Slug, c.PublishedAtUtc, c.AuthorId, c.TermIds)) + $"#comment-{c.CommentId}"))],
+                site.UrlOf(c.Type, c.PostId, c.Slug, c.PublishedAtUtc, c.AuthorId, c.TermIds) + $"#comment-{c.CommentId}"))],
             [.. site.Categories.Where(c => c.Count > 0).Select(c => new CategoryCountTemplateModel(c.Name, site.TermUrl(c), c.Count))],
             archives);
     }
-}
-
-public static class WidgetsFeature
-{
-    public static void AddWidgets(this IHostApplicationBuilder builder) => builder.Services.AddSingleton<Sidebar>();
 }

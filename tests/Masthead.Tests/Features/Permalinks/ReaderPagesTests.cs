@@ -237,6 +237,63 @@ public abstract class ReaderPagesTests(SiteFixture fixture)
     }
 
     [Fact]
+    public async Task Search_NonAsciiWords_MatchInAnyCase()
+    {
+        var site = await SiteAsync();
+        var word = Guid.NewGuid().ToString("N")[..8];
+        var post = await site.AddPostAsync($"ÉCOLE Привет {word}");
+
+        foreach (var query in new[] { $"école привет {word}", $"École ПРИВЕТ {word}", $"привет {word}" })
+        {
+            var page = await site.PageAsync($"/?s={Uri.EscapeDataString(query)}");
+            Assert.Equal([post.Title], page.QuerySelectorAll("main .entry-title").Select(e => e.TextContent));
+        }
+    }
+
+    [Fact]
+    public async Task DayArchive_TimeZoneThatSkipsMidnight_ListsTheDaysPosts()
+    {
+        await using var site = await FreshSiteAsync();
+        // Cairo's clocks jumped from midnight to 1 a.m. on 25 April 2025.
+        await site.SetOptionAsync(SiteSettings.Names.TimeZone, "Africa/Cairo");
+        var post = await site.AddPostAsync(Unique.Name("Spring forward"), p =>
+            p.PublishedAtUtc = new DateTime(2025, 4, 25, 9, 0, 0, DateTimeKind.Utc));
+
+        var day = await site.PageAsync("/2025/04/25/");
+        var before = await site.PageAsync("/2025/04/24/");
+
+        Assert.Equal([post.Title], day.QuerySelectorAll("main .entry-title").Select(e => e.TextContent));
+        Assert.Empty(before.QuerySelectorAll("main .entry-title"));
+        var single = await site.PageAsync($"/2025/04/25/{post.Slug}/");
+        Assert.Equal("April 25, 2025", single.QuerySelector("main .entry-time")?.TextContent);
+    }
+
+    [Fact]
+    public async Task PlainLinks_PageIdInP_RedirectsToThePage()
+    {
+        var site = await SiteAsync();
+
+        using var response = await site.Client().GetAsync("/?p=2");
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal("/sample-page/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Bylines_FirstAdministrator_DoNotRevealTheLoginName()
+    {
+        var site = await SiteAsync();
+
+        var page = await site.PageAsync("/sample-page/");
+        using var helloWorld = await site.Client().GetAsync("/?p=1");
+        var post = await site.PageAsync(helloWorld.Headers.Location!.OriginalString);
+
+        Assert.DoesNotContain("/author/admin/", post.DocumentElement.OuterHtml);
+        Assert.Equal("Site Administrator", post.QuerySelector("main .entry-author")?.TextContent);
+        Assert.NotNull(page);
+    }
+
+    [Fact]
     public async Task UnpublishedPosts_NeverShowAnywhereToAVisitor()
     {
         await using var site = await FreshSiteAsync();
@@ -256,7 +313,7 @@ public abstract class ReaderPagesTests(SiteFixture fixture)
         }
 
         var pages = new[] { "/", $"/category/{category.Slug}/", $"/tag/{tag.Slug}/", "/2024/", "/2024/06/", "/2024/06/11/", "/?s=classified",
-            $"/2024/06/10/{visible.Slug}/", "/author/admin/" };
+            $"/2024/06/10/{visible.Slug}/", "/author/site-administrator/" };
         foreach (var url in pages)
         {
             using var response = await site.Client().GetAsync(url);
@@ -341,6 +398,9 @@ public abstract class ReaderPagesTests(SiteFixture fixture)
     [InlineData("/2024/13/")]
     [InlineData("/9999/")]
     [InlineData("/0000/01/")]
+    [InlineData("/%D9%A2%D9%A0%D9%A2%D9%A6/11/27/hello-world/")]
+    [InlineData("/page/99999999999999999999/")]
+    [InlineData("/page/0/")]
     [InlineData("/2024/06/10/no-such-post/")]
     [InlineData("/?p=999999")]
     public async Task UnknownAddresses_AnswerNotFoundWithTheThemesPage(string url)

@@ -20,11 +20,12 @@ public sealed class ReaderHtmlTests(ReaderHtmlTests.Site fixture) : IClassFixtur
             Value = await TestSite.StartAsync(DatabaseKind.Sqlite);
             var category = await Value.AddTermAsync(Taxonomy.Category, "City Hall");
             var tag = await Value.AddTermAsync(Taxonomy.PostTag, "Budget");
+            var homes = await Value.AddTermAsync(Taxonomy.PostTag, "Homes");
             var post = await Value.AddPostAsync("Council passes the budget", p =>
             {
                 p.PublishedAtUtc = new DateTime(2025, 3, 1, 12, 0, 0, DateTimeKind.Utc);
                 p.Content = "<h2>The vote</h2><p>Seven to two.</p><figure><img src=\"/vote.jpg\" alt=\"Councillors voting\" width=\"600\" height=\"400\"><figcaption>The vote.</figcaption></figure><blockquote><p>A fair deal.</p></blockquote>";
-            }, category, tag);
+            }, category, tag, homes);
             var first = await Value.AddCommentAsync(post, "Ana", "Good news.\n\nFinally.");
             await Value.AddCommentAsync(post, "Ben", "Agreed <b>fully</b>.", first.Id);
             SinglePath = $"/2025/03/01/{post.Slug}/";
@@ -35,7 +36,7 @@ public sealed class ReaderHtmlTests(ReaderHtmlTests.Site fixture) : IClassFixtur
     }
 
     private IEnumerable<string> ReaderPaths() =>
-        ["/", fixture.SinglePath, "/sample-page/", fixture.CategoryPath, "/tag/budget/", "/author/admin/", "/2025/03/", "/?s=budget", "/no-such-page/"];
+        ["/", fixture.SinglePath, "/sample-page/", fixture.CategoryPath, "/tag/budget/", "/tag/homes/", "/author/site-administrator/", "/2025/03/", "/?s=budget", "/no-such-page/"];
 
     [Fact]
     public async Task EveryPage_HasLandmarksSkipLinkTitleDescriptionAndCanonical()
