@@ -186,7 +186,7 @@ public static partial class ReaderEndpoint
         {
             // CASE: the latest posts, sticky ones first.
             case HomeTarget:
-                return await ListPosts.RenderAsync(reader, new PostListFilter { StickyFirst = true }, new PostListPage(
+                return await ListPosts.RenderAsync(reader, ListPosts.HomeFilter, new PostListPage(
                     TemplateHierarchy.Home(),
                     settings.Tagline.Length > 0 ? $"{settings.Title} – {settings.Tagline}" : settings.Title,
                     settings.Tagline.Length > 0 ? settings.Tagline : settings.Title,

@@ -59,6 +59,9 @@ public sealed class SiteSnapshot
     /// </summary>
     public IReadOnlyList<int> StickyPostIds { get; }
 
+    /// <summary>Published posts, so the home page knows how many pages it has without counting them each view.</summary>
+    public int PublishedPostCount { get; private init; }
+
     public static async Task<SiteSnapshot> LoadAsync(AppDbContext db, SiteSettings settings)
     {
         var counts = await db.Posts.Published()
@@ -77,6 +80,7 @@ public sealed class SiteSnapshot
             .ToListAsync();
 
         var stickyPostIds = await db.Posts.Published().Where(p => p.IsSticky).Select(p => p.Id).ToListAsync();
+        var publishedPostCount = await db.Posts.Published().CountAsync();
 
         var pagesById = pages.ToDictionary(p => p.Id);
         string PagePath(int id)
@@ -95,7 +99,10 @@ public sealed class SiteSnapshot
             [.. terms.Select(t => new TermInfo(t.Id, t.Taxonomy, t.Name, t.Slug, t.Description, t.ParentId, counts.GetValueOrDefault(t.Id)))],
             authors,
             [.. pages.Select(p => new PageInfo(p.Id, p.Title, PagePath(p.Id))).DistinctBy(p => p.Path)],
-            stickyPostIds);
+            stickyPostIds)
+        {
+            PublishedPostCount = publishedPostCount,
+        };
     }
 
     public TermInfo? Term(int id) => _terms.GetValueOrDefault(id);

@@ -24,11 +24,16 @@ public sealed record PostListPage(
 /// <summary>The home page, every archive and search results: a paginated list of published posts.</summary>
 public static class ListPosts
 {
+    /// <summary>All published posts, sticky ones first: the home page.</summary>
+    public static readonly PostListFilter HomeFilter = new() { StickyFirst = true };
+
     public static async Task<IResult> RenderAsync(ReaderContext reader, PostListFilter filter, PostListPage page, int pageNumber)
     {
         var perPage = reader.Settings.PostsPerPage;
         var query = Filter(reader, filter);
-        var total = await query.CountAsync();
+        var total = filter == HomeFilter
+            ? reader.Site.PublishedPostCount - reader.Site.StickyPostIds.Count
+            : await query.CountAsync();
         var pageCount = Math.Max(1, (total + perPage - 1) / perPage);
         if (pageNumber > pageCount)
         {

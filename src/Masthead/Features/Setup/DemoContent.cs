@@ -114,16 +114,20 @@ public static class DemoContent
         await db.SaveChangesAsync();
 
         var span = TimeSpan.FromDays(3 * 365);
+        // Titles repeat across 2,000 stories; slugs must not, so the usual -2, -3 suffixes apply.
+        var taken = (await db.Posts.Select(p => p.Slug).ToListAsync()).ToHashSet(StringComparer.Ordinal);
         var posts = new List<Post>(options.Posts);
         for (var i = 0; i < options.Posts; i++)
         {
             var title = $"{Pick(random, Places)} {Pick(random, Subjects)} {Pick(random, Verbs)} {Pick(random, Objects)}";
+            var slug = await Slug.UniqueAsync(Slug.From(title), s => Task.FromResult(taken.Contains(s)));
+            taken.Add(slug);
             var post = new Post
             {
                 Type = PostType.Post,
                 Status = PostStatus.Publish,
                 Title = title,
-                Slug = $"{Slug.From(title)}-{i + 1}",
+                Slug = slug,
                 Content = Body(random),
                 AuthorId = authors[random.Next(authors.Count)].Id,
                 PublishedAtUtc = now - span + TimeSpan.FromTicks(span.Ticks / Math.Max(1, options.Posts) * i),

@@ -83,12 +83,18 @@ public sealed class Theme
             return Convert.ToHexStringLower(hash)[..12];
         });
 
-    /// <summary>Files for Liquid's include tag, resolved through the theme chain.</summary>
+    /// <summary>
+    /// Files for Liquid's include tag, resolved through the theme chain. Fluid asks for the file on every include,
+    /// so answers are remembered: a theme's files are fixed while the site runs (a theme change is a restart).
+    /// </summary>
     internal sealed class ChainFileProvider(IReadOnlyList<string> folders) : IFileProvider
     {
         private readonly PhysicalFileProvider[] _providers = [.. folders.Select(f => new PhysicalFileProvider(f))];
+        private readonly ConcurrentDictionary<string, IFileInfo> _found = new(StringComparer.Ordinal);
 
-        public IFileInfo GetFileInfo(string subpath)
+        public IFileInfo GetFileInfo(string subpath) => _found.GetOrAdd(subpath, Find);
+
+        private IFileInfo Find(string subpath)
         {
             foreach (var provider in _providers)
             {
