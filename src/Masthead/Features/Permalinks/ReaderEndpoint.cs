@@ -89,7 +89,7 @@ public static partial class ReaderEndpoint
     private sealed record TermTarget(TermInfo Term) : Target;
     private sealed record AuthorTarget(AuthorInfo Author) : Target;
     private sealed record DateTarget(int Year, int? Month, int? Day) : Target;
-    private sealed record PostTarget(PostRow Row, IReadOnlyList<int> TermIds) : Target;
+    private sealed record PostTarget(PostRow Row) : Target;
 
     private static async Task<Target?> ResolveAsync(ReaderContext reader, string path)
     {
@@ -143,27 +143,18 @@ public static partial class ReaderEndpoint
         var slug = tokens["postname"].ToLowerInvariant();
         // Two posts may share a slug on different days; the permalink's other parts pick one.
         var rows = await posts.Where(p => p.Slug == slug).Select(PostCards.Row).Take(20).ToListAsync();
-        foreach (var row in rows)
-        {
-            var termIds = await TermIdsAsync(reader, row.Id);
-            var permalink = reader.Site.PermalinkPostFor(row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, termIds);
-            var normalized = tokens.ToDictionary(t => t.Key, t => t.Key == "postname" ? slug : t.Value);
-            if (PermalinkStructure.Agrees(normalized, permalink))
-            {
-                return new PostTarget(row, termIds);
-            }
-        }
-        return null;
+        var normalized = tokens.ToDictionary(t => t.Key, t => t.Key == "postname" ? slug : t.Value);
+        return rows
+            .Where(row => PermalinkStructure.Agrees(normalized, reader.Site.PermalinkPostFor(row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, row.TermIds)))
+            .Select(row => new PostTarget(row))
+            .FirstOrDefault();
     }
 
     private static async Task<PostTarget?> LoadPostAsync(ReaderContext reader, int id, PostType type)
     {
         var row = await reader.Db.Posts.AsNoTracking().Published(type).Where(p => p.Id == id).Select(PostCards.Row).FirstOrDefaultAsync();
-        return row is null ? null : new PostTarget(row, await TermIdsAsync(reader, id));
+        return row is null ? null : new PostTarget(row);
     }
-
-    private static Task<List<int>> TermIdsAsync(ReaderContext reader, int postId) =>
-        reader.Db.PostTerms.Where(pt => pt.PostId == postId).Select(pt => pt.TermId).ToListAsync();
 
     /// <summary>The one URL the target is served at (its first page, for lists).</summary>
     private static string BasePath(SiteSnapshot site, Target target) => target switch
@@ -172,7 +163,7 @@ public static partial class ReaderEndpoint
         AuthorTarget a => site.AuthorUrl(a.Author),
         DateTarget d => string.Create(CultureInfo.InvariantCulture,
             $"/{d.Year:0000}/{(d.Month is { } m ? $"{m:00}/" : "")}{(d.Day is { } day ? $"{day:00}/" : "")}"),
-        PostTarget p => PostCards.Build(site, p.Row, p.TermIds, singular: true).Url,
+        PostTarget p => PostCards.Build(site, p.Row, singular: true).Url,
         _ => "/",
     };
 
@@ -234,7 +225,7 @@ public static partial class ReaderEndpoint
 
             // CASE: a single post or page.
             case PostTarget p:
-                return await ShowPost.RenderAsync(reader, p.Row, p.TermIds);
+                return await ShowPost.RenderAsync(reader, p.Row);
 
             default:
                 return await reader.NotFoundAsync();
@@ -247,7 +238,7 @@ public static partial class ReaderEndpoint
     private static async Task<string?> PermalinkOfAsync(ReaderContext reader, int id, PostType type)
     {
         var target = await LoadPostAsync(reader, id, type);
-        return target is null ? null : PostCards.Build(reader.Site, target.Row, target.TermIds, singular: true).Url;
+        return target is null ? null : PostCards.Build(reader.Site, target.Row, singular: true).Url;
     }
 
     private static bool TryId(string? text, out int id) =>

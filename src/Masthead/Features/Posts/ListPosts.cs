@@ -47,7 +47,7 @@ public static class ListPosts
             rows.AddRange(await reader.Db.Posts.AsNoTracking().Published().Where(p => stickyIds.Contains(p.Id)).Newest().Select(PostCards.Row).ToListAsync());
         }
         rows.AddRange(await query.Newest().Skip((pageNumber - 1) * perPage).Take(perPage).Select(PostCards.Row).ToListAsync());
-        var posts = await PostCards.BuildAsync(reader.Db, reader.Site, rows, singular: false);
+        IReadOnlyList<PostTemplateModel> posts = [.. rows.Select(row => PostCards.Build(reader.Site, row, singular: false))];
         if (reader.Settings.ArchiveDisplay == Settings.ArchiveDisplay.Excerpt)
         {
             posts = [.. posts.Select(p => p with { Content = "", HasMore = false })];

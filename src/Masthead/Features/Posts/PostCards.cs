@@ -7,14 +7,16 @@ using Masthead.Features.Permalinks;
 using Masthead.Features.Settings;
 using Masthead.Features.Taxonomies;
 using Masthead.Features.Themes;
-using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Posts;
 
-/// <summary>The columns a reader page needs from a post; never the whole row.</summary>
+/// <summary>
+/// The columns a reader page needs from a post, never the whole row, with its categories' and tags' ids fetched in
+/// the same query.
+/// </summary>
 public sealed record PostRow(
     int Id, PostType Type, string Title, string Slug, string Content, string Excerpt, int AuthorId,
-    DateTime PublishedAtUtc, int CommentCount, CommentStatus CommentStatus, bool IsSticky);
+    DateTime PublishedAtUtc, int CommentCount, CommentStatus CommentStatus, bool IsSticky, List<int> TermIds);
 
 /// <summary>Turns post rows into the <see cref="PostTemplateModel"/> a theme renders.</summary>
 public static partial class PostCards
@@ -23,23 +25,12 @@ public static partial class PostCards
     private const int ExcerptWords = 55;
 
     public static readonly Expression<Func<Post, PostRow>> Row = p => new PostRow(
-        p.Id, p.Type, p.Title, p.Slug, p.Content, p.Excerpt, p.AuthorId, p.PublishedAtUtc, p.CommentCount, p.CommentStatus, p.IsSticky);
+        p.Id, p.Type, p.Title, p.Slug, p.Content, p.Excerpt, p.AuthorId, p.PublishedAtUtc, p.CommentCount, p.CommentStatus, p.IsSticky,
+        p.Terms.Select(t => t.TermId).ToList());
 
-    /// <summary>Loads the posts' categories and tags in one query and builds their models, in the rows' order.</summary>
-    public static async Task<IReadOnlyList<PostTemplateModel>> BuildAsync(
-        AppDbContext db, SiteSnapshot site, IReadOnlyList<PostRow> rows, bool singular)
+    public static PostTemplateModel Build(SiteSnapshot site, PostRow row, bool singular)
     {
-        var ids = rows.Select(r => r.Id).ToList();
-        var links = await db.PostTerms.AsNoTracking()
-            .Where(pt => ids.Contains(pt.PostId))
-            .Select(pt => new { pt.PostId, pt.TermId })
-            .ToListAsync();
-        var termsByPost = links.ToLookup(l => l.PostId, l => l.TermId);
-        return [.. rows.Select(r => Build(site, r, [.. termsByPost[r.Id]], singular))];
-    }
-
-    public static PostTemplateModel Build(SiteSnapshot site, PostRow row, IReadOnlyList<int> termIds, bool singular)
-    {
+        var termIds = row.TermIds;
         var settings = site.Settings;
         var local = settings.ToLocal(row.PublishedAtUtc);
         var author = site.Author(row.AuthorId);

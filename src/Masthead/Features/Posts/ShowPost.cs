@@ -8,9 +8,9 @@ namespace Masthead.Features.Posts;
 /// <summary>A single post or page: the entry, its comment thread and, for posts, links to its neighbours.</summary>
 public static class ShowPost
 {
-    public static async Task<IResult> RenderAsync(ReaderContext reader, PostRow row, IReadOnlyList<int> termIds)
+    public static async Task<IResult> RenderAsync(ReaderContext reader, PostRow row)
     {
-        var post = PostCards.Build(reader.Site, row, termIds, singular: true);
+        var post = PostCards.Build(reader.Site, row, singular: true);
         var comments = await CommentThreads.LoadAsync(reader.Db, row.Id, reader.Settings);
         LinkTemplateModel? previous = null, next = null;
         IReadOnlyList<string> templates;
