@@ -12,8 +12,8 @@
 #      50 tags, 5 authors and 5,000 comments with `Masthead generate`;
 #   4. starts Masthead (Release, Production, 127.0.0.1 only) in the background and waits until it answers;
 #   5. writes Masthead's paths file: home, a single post, a category archive, a search;
-#   6. if WordPress answers at WP_BASE, runs the anchors' bench.sh against it (same four paths), then against
-#      Masthead — WordPress first, Masthead straight after, so both see the same machine in the same run;
+#   6. runs the anchors' bench.sh path by path: WordPress (if it answers at WP_BASE) on its own URL for the
+#      path, then Masthead straight after, so both sides of each ratio see the machine in the same minutes;
 #   7. stops Masthead (trap, by its PID);
 #   8. writes comparison.md (req/s, p99 and the Masthead/WordPress ratio per path and mode) and prints it.
 #
@@ -26,6 +26,7 @@
 #   SKIP_BUILD=1               reuse bench/out/app from an earlier run
 #   SKIP_WP=1                  measure Masthead only
 #   SINGLE_COMMENTS=8          the single post picked has about this many approved comments (WordPress's has 8)
+#   MASTHEAD_WARMUP=5s         load on each Masthead path before measuring (JIT warm-up)
 #   MASTHEAD_ARGS=             extra arguments for the server (e.g. an output-cache switch, once one exists)
 #   OUT=bench/out/<UTC timestamp>   where everything from this run goes
 set -euo pipefail
@@ -82,15 +83,18 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   # Its own output folder: a Debug build or a test run elsewhere in the repo cannot swap the binary mid-run.
   timeout 900 dotnet build "$SRC/src/Masthead/Masthead.csproj" -c Release -o "$APP" --nologo -v quiet -clp:ErrorsOnly \
     || die "build failed"
+  echo "$VERSION" > "$APP/bench-version.txt"
 fi
 [ -f "$APP/Masthead.dll" ] || die "no $APP/Masthead.dll (build first, or unset SKIP_BUILD)"
+# What was measured is what was built, which with SKIP_BUILD may be an earlier commit.
+VERSION="$(cat "$APP/bench-version.txt" 2>/dev/null || echo unknown)"
 echo "$VERSION" > "$OUT/masthead-version.txt"
 
 # --- 3. a fresh site ---------------------------------------------------------------------------------------
 DB="$OUT/masthead-bench.db"
 rm -f "$DB" "$DB-wal" "$DB-shm"
-# The connection string goes in through the environment, not as --Database:ConnectionString: `generate`
-# reads every argument after its name as one of its own options and rejects anything else.
+# The connection string goes in through the environment rather than as --Database:ConnectionString: that
+# works for every commit, including those (before cefa4a8) whose `generate` rejected configuration arguments.
 export Database__ConnectionString="Data Source=$DB"
 # Production, as a real site runs: no developer exception page, no Development-only services.
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
@@ -172,44 +176,84 @@ page_sizes() {  # base paths-file side
 page_sizes "$MASTHEAD_BASE" "$OUT/masthead-paths.tsv" masthead > "$OUT/page-sizes.tsv"
 cat "$OUT/masthead-paths.tsv"
 
+# A fresh .NET process compiles code at first use and recompiles hot methods (tiered compilation, PGO) over
+# its first seconds of load, while WordPress's opcache has been warm since setup: load every path for a few
+# seconds first, so bench.sh's short per-path warm-up is not the first traffic the process sees.
+log "warming Masthead up (${MASTHEAD_WARMUP:-5s} per path)"
+grep -vE '^\s*(#|$)' "$OUT/masthead-paths.tsv" | while IFS=$'\t' read -r _ path; do
+  wrk -t2 -c8 -d"${MASTHEAD_WARMUP:-5s}" "$MASTHEAD_BASE$path" > /dev/null 2>&1 || true
+done
+
 # --- 6. measure --------------------------------------------------------------------------------------------
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 export RUNS DURATION MODES WARMUP PAUSE THREADS 2>/dev/null || true
 WP=
 if [ -z "${SKIP_WP:-}" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$WP_BASE/" || true)" = 200 ]; then
   WP=1
   page_sizes "$WP_BASE" "$OUT/wordpress-paths.tsv" wordpress >> "$OUT/page-sizes.tsv"
-  # Sample WordPress's processes (nginx, PHP-FPM, MariaDB) when their PIDs are readable.
-  WP_PIDS="$(sed -n 's/^\(NGINX\|PHPFPM\|MARIADB\)_PID=//p' /var/lib/wp-anchor/pids.env 2>/dev/null | tr '\n' ' ' || true)"
-  log "WordPress at $WP_BASE"
-  MEM_PIDS="$WP_PIDS" bash "$ANCHOR_DIR/bench.sh" "$WP_BASE" "$OUT/wordpress-paths.tsv" "$OUT/wordpress"
 else
   log "WordPress not measured (SKIP_WP set, or $WP_BASE does not answer 200): Masthead only, no ratios"
 fi
-log "Masthead at $MASTHEAD_BASE"
-MEM_PIDS="$MASTHEAD_PID" bash "$ANCHOR_DIR/bench.sh" "$MASTHEAD_BASE" "$OUT/masthead-paths.tsv" "$OUT/masthead"
+# Sample WordPress's processes (nginx, PHP-FPM, MariaDB) when their PIDs are readable.
+WP_PIDS="$(sed -n 's/^\(NGINX\|PHPFPM\|MARIADB\)_PID=//p' /var/lib/wp-anchor/pids.env 2>/dev/null | tr '\n' ' ' || true)"
+
+# The machine is shared: note every few seconds which other processes are busy, so a bad run can be explained.
+( while kill -0 $$ 2>/dev/null; do
+    # top's second frame: CPU use over the last 2 s (ps's %CPU is a lifetime average).
+    top -b -c -d 2 -n 2 -w 512 | awk -v t="$(date +%T)" -v me="$MASTHEAD_PID" '
+      /^top -/ { frame++ }
+      frame == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 >= 25 && $1 != me && $12 !~ /^(wrk|nginx|php-fpm|\/usr\/sbin\/mariadbd|top)/ {
+        cmd = $12; for (i = 13; i <= NF; i++) cmd = cmd " " $i
+        printf "%s\t%s\t%s\t%s\n", t, $1, $9, substr(cmd, 1, 100) }'
+    sleep 3
+  done > "$OUT/other-load.tsv" ) &
+NOISE_PID=$!
+trap 'kill "$NOISE_PID" 2>/dev/null || true; stop_masthead' EXIT
+
+# Path by path, WordPress then Masthead straight after: both sides of each ratio see the machine as it was
+# within the same minute or two, rather than one side early in the run and the other late.
+for name in "${NAMES[@]}"; do
+  grep -P "^$name\t" "$OUT/masthead-paths.tsv" > "$OUT/masthead-$name.tsv"
+  if [ -n "$WP" ]; then
+    grep -P "^$name\t" "$OUT/wordpress-paths.tsv" > "$OUT/wordpress-$name.tsv"
+    log "WordPress $name"
+    MEM_PIDS="$WP_PIDS" bash "$ANCHOR_DIR/bench.sh" "$WP_BASE" "$OUT/wordpress-$name.tsv" "$OUT/wordpress/$name"
+  fi
+  log "Masthead $name"
+  MEM_PIDS="$MASTHEAD_PID" bash "$ANCHOR_DIR/bench.sh" "$MASTHEAD_BASE" "$OUT/masthead-$name.tsv" "$OUT/masthead/$name"
+done
+kill "$NOISE_PID" 2>/dev/null || true
 # A server error during the run would make its req/s meaningless: keep the evidence.
-grep -E ' (fail|crit)|Exception' "$OUT/masthead.log" | head -5 || true
+grep -aE '^(fail|crit)|Exception' "$OUT/masthead.log" | head -5 || true
 
 # --- 7. stop -----------------------------------------------------------------------------------------------
 stop_masthead
 
 # --- 8. compare --------------------------------------------------------------------------------------------
 # bench.sh's summary.md rows are "| name | mode | median req/s | median p50 ms | median p99 ms | runs |".
+summaries() { local n; for n in "${NAMES[@]}"; do [ -f "$OUT/$1/$n/summary.md" ] && echo "$OUT/$1/$n/summary.md"; done; }
+mapfile -t WP_SUMMARIES < <(summaries wordpress)
+mapfile -t MH_SUMMARIES < <(summaries masthead)
+# Peak RSS over the whole run, from bench.sh's per-path mem.tsv (procs, rss_peak, rss_mean, ...).
+peak_rss() { cat "$OUT/$1"/*/mem.tsv 2>/dev/null | awk -F'\t' '$1 ~ /^[0-9]+$/ { if ($2 > p) p = $2; if ($1 > n) n = $1 } END { if (p) printf "%.1f MiB over %d processes", p, n }'; }
 {
   echo "# Masthead vs WordPress — $(date -u +'%F %T') UTC"
   echo
-  echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(wrk -v 2>&1 | head -1 | cut -c1-60)"
-  echo "- load before the run (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg) — wrk, the servers and anything else share these cores"
+  echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(wrk -v 2>&1 | head -1 | cut -c1-40)"
+  echo "- load at the start (1/5/15 min): $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg) — wrk, both servers and anything else share these cores"
+  echo "- other busy processes (>= 25% CPU) seen during the run: $(cut -f4 "$OUT/other-load.tsv" | awk '{print $1, $2}' | sort | uniq -c | sort -rn | head -5 | awk '{n=$1; $1=""; printf "%s%s (%d samples)", sep, substr($0,2), n; sep="; "}' | grep . || echo none)"
   echo "- Masthead: $VERSION, Release, Production, SQLite, no output cache; WordPress: $([ -n "$WP" ] && echo "$WP_BASE (page and object caches off)" || echo "not measured")"
-  echo "- wrk via $ANCHOR_DIR/bench.sh: RUNS=${RUNS:-3} DURATION=${DURATION:-15s} MODES=\"${MODES:-c32 c1}\" (medians of the runs)"
+  echo "- wrk via $ANCHOR_DIR/bench.sh, path by path (WordPress, then Masthead): RUNS=${RUNS:-3} DURATION=${DURATION:-15s} MODES=\"${MODES:-c32 c1}\" (medians of the runs)"
   echo
   echo "| path | conns | WordPress req/s | WordPress p99 ms | Masthead req/s | Masthead p99 ms | Masthead / WordPress req/s | 50x target |"
   echo "|---|---|---:|---:|---:|---:|---:|---|"
-  awk -F'|' -v wp="${WP:+$OUT/wordpress/summary.md}" '
+  # The first ${#WP_SUMMARIES[@]} files are WordPress's, the rest Masthead's.
+  awk -F'|' -v nwp="${#WP_SUMMARIES[@]}" '
     function trim(s) { gsub(/^ +| +$/, "", s); return s }
+    FNR == 1 { file++ }
     FNR <= 2 { next }                                        # each file: header and separator rows
     { key = trim($2) SUBSEP trim($3) }
-    FILENAME == wp { wr[key] = trim($4); w99[key] = trim($6); next }
+    file <= nwp { wr[key] = trim($4); w99[key] = trim($6); next }
     { order[++n] = key; mr[key] = trim($4); m99[key] = trim($6) }
     END {
       for (i = 1; i <= n; i++) {
@@ -221,18 +265,25 @@ stop_masthead
         printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", part[1], substr(part[2], 2),
           (k in wr) ? wr[k] : "–", (k in w99) ? w99[k] : "–", mr[k], m99[k], ratio, target
       }
-    }' ${WP:+"$OUT/wordpress/summary.md"} "$OUT/masthead/summary.md"
+    }' "${WP_SUMMARIES[@]}" "${MH_SUMMARIES[@]}"
   echo
   echo "Target (issue 2): uncached single post and home each at least 50x WordPress's req/s, in the same run."
+  echo "wrk counts a request still unanswered after 2 s as a timeout, so a p99 near 2,000 ms means \"2 s or more\"."
   echo
   echo "| side | path | HTTP status | bytes |"
   echo "|---|---|---|---:|"
   awk -F'\t' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$OUT/page-sizes.tsv"
-  for side in wordpress masthead; do
-    [ -f "$OUT/$side/mem.tsv" ] && awk -F'\t' -v s="$side" 'NR==2{ printf "\n%s memory under load: peak RSS %s MiB, mean %s MiB (%s processes)\n", s, $2, $3, $1 }' "$OUT/$side/mem.tsv"
+  echo
+  [ -n "$WP" ] && echo "- WordPress (nginx + PHP-FPM + MariaDB) peak RSS under load: $(peak_rss wordpress)"
+  echo "- Masthead peak RSS under load: $(peak_rss masthead)"
+  for side in wordpress masthead; do  # "Socket errors: connect 0, read 0, write 0, timeout 66"
+    [ -d "$OUT/$side" ] || continue
+    cat "$OUT/$side"/*/*.run*.txt 2>/dev/null | awk -v s="$side" -F'[ ,]+' '/Socket errors/ { for (i = 4; i < NF; i += 2) e[$i] += $(i + 1) }
+      END { printf "- %s wrk socket errors: connect %d, read %d, write %d, timeout %d\n", s, e["connect"], e["read"], e["write"], e["timeout"] }'
   done
   echo
-  echo "Paths: \`masthead-paths.tsv\`, \`wordpress-paths.tsv\`; raw wrk output in \`wordpress/\` and \`masthead/\`."
+  echo "Paths: \`masthead-paths.tsv\`, \`wordpress-paths.tsv\`; raw wrk output in \`wordpress/<path>/\` and \`masthead/<path>/\`;"
+  echo "other processes busy during the run: \`other-load.tsv\`."
 } > "$OUT/comparison.md"
 cat "$OUT/comparison.md"
 log "done: $OUT/comparison.md"

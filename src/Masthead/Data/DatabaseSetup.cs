@@ -49,7 +49,7 @@ public static class DatabaseSetup
             builder.Services.AddDbContextPool<SqliteAppDbContext>((services, db) => db
                 .UseSqlite(connectionString)
                 .AddInterceptors(services.GetServices<IInterceptor>())
-                .AddInterceptors(new SqliteUnicodeLower()));
+                .AddInterceptors(new SqliteUnicodeUpper()));
             builder.Services.AddScoped<AppDbContext>(services => services.GetRequiredService<SqliteAppDbContext>());
         }
     }
@@ -84,10 +84,11 @@ public static class DatabaseSetup
 }
 
 /// <summary>
-/// SQLite's built-in lower() folds only ASCII, so "École" would never match "école"; this replaces it on each
-/// connection with .NET's invariant lowering, as PostgreSQL's lower() already behaves.
+/// SQLite's built-in lower() and upper() fold only ASCII, so "École" would never match "école". ASCII-only searches
+/// are still right with the fast built-in lower(); for the rest, upper() is replaced on each connection by .NET's
+/// invariant folding, as PostgreSQL's upper() already behaves. Search picks lower() or upper() by its words.
 /// </summary>
-internal sealed class SqliteUnicodeLower : DbConnectionInterceptor
+internal sealed class SqliteUnicodeUpper : DbConnectionInterceptor
 {
     public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData) =>
         Register(connection);
@@ -100,7 +101,7 @@ internal sealed class SqliteUnicodeLower : DbConnectionInterceptor
     }
 
     private static void Register(System.Data.Common.DbConnection connection) =>
-        ((SqliteConnection)connection).CreateFunction("lower", (string? text) => text?.ToLowerInvariant(), isDeterministic: true);
+        ((SqliteConnection)connection).CreateFunction("upper", (string? text) => text?.ToUpperInvariant(), isDeterministic: true);
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQLite model without starting the app.</summary>

@@ -18,13 +18,13 @@ public static class CommandLine
 
             // CASE: fill the site with generated stories (benchmarks, demos).
             case "generate":
-                await DatabaseSetup.MigrateAsync(app.Services);
                 var options = DemoContentOptions.Parse(args.Skip(1).ToArray());
                 if (options is null)
                 {
                     Console.Error.WriteLine(DemoContentOptions.Usage);
                     return 2;
                 }
+                await DatabaseSetup.MigrateAsync(app.Services);
                 // The first run creates the site and its administrator; the web server is not started.
                 foreach (var firstRun in app.Services.GetServices<IHostedService>().OfType<FirstRun>())
                 {

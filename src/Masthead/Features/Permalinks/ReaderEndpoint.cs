@@ -142,7 +142,7 @@ public static partial class ReaderEndpoint
         }
         var slug = tokens["postname"].ToLowerInvariant();
         // Two posts may share a slug on different days; the permalink's other parts pick one.
-        var rows = await posts.Where(p => p.Slug == slug).Select(PostCards.Row).Take(20).ToListAsync();
+        var rows = await posts.Where(p => p.Slug == slug).OrderBy(p => p.Id).Take(20).Select(PostCards.Row).ToListAsync();
         var normalized = tokens.ToDictionary(t => t.Key, t => t.Key == "postname" ? slug : t.Value);
         return rows
             .Where(row => PermalinkStructure.Agrees(normalized, reader.Site.PermalinkPostFor(row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, row.TermIds)))

@@ -1,3 +1,4 @@
+using System.Text;
 using Masthead.Features.Permalinks;
 using Masthead.Features.Themes;
 using Microsoft.EntityFrameworkCore;
@@ -90,13 +91,19 @@ public static class ListPosts
         var posts = reader.Db.Posts.AsNoTracking();
         if (filter.Search is { } search)
         {
-            // Simple matching over posts and pages, case-insensitive in every script on both databases (SQLite's
-            // lower() is replaced by DatabaseSetup); full-text search comes later.
-            var term = search.ToLowerInvariant();
-            // ToLower() here is SQL's lower(), translated by EF; culture rules do not apply in the database.
+            // Simple matching over posts and pages, case-insensitive in every script on both databases; full-text
+            // search comes later. ToLower()/ToUpper() here are SQL's lower()/upper(), translated by EF. ASCII words
+            // can only match ASCII letters, which SQLite's native lower() folds; other words need the Unicode upper()
+            // that DatabaseSetup installs, which costs a copy of every body.
+            var candidates = posts.PublishedPostsAndPages();
 #pragma warning disable CA1304, CA1311, CA1862
-            return posts.PublishedPostsAndPages()
-                .Where(p => p.Title.ToLower().Contains(term) || p.Content.ToLower().Contains(term));
+            if (Ascii.IsValid(search))
+            {
+                var lowered = search.ToLowerInvariant();
+                return candidates.Where(p => p.Title.ToLower().Contains(lowered) || p.Content.ToLower().Contains(lowered));
+            }
+            var uppered = search.ToUpperInvariant();
+            return candidates.Where(p => p.Title.ToUpper().Contains(uppered) || p.Content.ToUpper().Contains(uppered));
 #pragma warning restore CA1304, CA1311, CA1862
         }
 

@@ -24,8 +24,7 @@ public static class ShowPost
         {
             templates = TemplateHierarchy.SinglePost("post", row.Slug);
             bodyClass = $"single single-post postid-{row.Id}";
-            previous = await NeighbourAsync(reader, row, older: true);
-            next = await NeighbourAsync(reader, row, older: false);
+            (previous, next) = await NeighboursAsync(reader, row);
         }
 
         var meta = new PageMetaTemplateModel(
@@ -39,22 +38,37 @@ public static class ShowPost
         });
     }
 
-    /// <summary>The published post just before or after this one in time; ties on the instant are broken by id.</summary>
-    private static async Task<LinkTemplateModel?> NeighbourAsync(ReaderContext reader, PostRow row, bool older)
+    private sealed record Neighbour(int Id, string Title, string Slug, DateTime PublishedAtUtc, int AuthorId);
+
+    /// <summary>The published posts just before and just after this one in time; ties on the instant are broken by id.</summary>
+    private static async Task<(LinkTemplateModel? Previous, LinkTemplateModel? Next)> NeighboursAsync(ReaderContext reader, PostRow row)
     {
         var posts = reader.Db.Posts.AsNoTracking().Published();
         var at = row.PublishedAtUtc;
-        var neighbour = older
-            ? await posts.Where(p => p.PublishedAtUtc < at || (p.PublishedAtUtc == at && p.Id < row.Id))
-                .Newest()
-                .Select(p => new { p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId, TermIds = p.Terms.Select(t => t.TermId).ToList() })
-                .FirstOrDefaultAsync()
-            : await posts.Where(p => p.PublishedAtUtc > at || (p.PublishedAtUtc == at && p.Id > row.Id))
-                .OrderBy(p => p.PublishedAtUtc).ThenBy(p => p.Id)
-                .Select(p => new { p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId, TermIds = p.Terms.Select(t => t.TermId).ToList() })
-                .FirstOrDefaultAsync();
-        return neighbour is null
-            ? null
-            : new LinkTemplateModel(neighbour.Title, reader.Site.UrlOf(PostType.Post, neighbour.Id, neighbour.Slug, neighbour.PublishedAtUtc, neighbour.AuthorId, neighbour.TermIds));
+        var id = row.Id;
+        var older = await posts.Where(p => p.PublishedAtUtc < at || (p.PublishedAtUtc == at && p.Id < id))
+            .Newest()
+            .Select(p => new Neighbour(p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId))
+            .FirstOrDefaultAsync();
+        var newer = await posts.Where(p => p.PublishedAtUtc > at || (p.PublishedAtUtc == at && p.Id > id))
+            .OrderBy(p => p.PublishedAtUtc).ThenBy(p => p.Id)
+            .Select(p => new Neighbour(p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId))
+            .FirstOrDefaultAsync();
+        List<Neighbour> found = [.. new[] { older, newer }.OfType<Neighbour>()];
+
+        // Only a structure with %category% needs the neighbours' categories; most sites never pay for them.
+        ILookup<int, int> terms = Enumerable.Empty<int>().ToLookup(t => t);
+        if (reader.Settings.PermalinkStructure.Contains("%category%", StringComparison.Ordinal) && found.Count > 0)
+        {
+            var ids = found.Select(n => n.Id).ToList();
+            terms = (await reader.Db.PostTerms.Where(pt => ids.Contains(pt.PostId)).Select(pt => new { pt.PostId, pt.TermId }).ToListAsync())
+                .ToLookup(pt => pt.PostId, pt => pt.TermId);
+        }
+        LinkTemplateModel Link(Neighbour n) =>
+            new(n.Title, reader.Site.UrlOf(PostType.Post, n.Id, n.Slug, n.PublishedAtUtc, n.AuthorId, terms[n.Id]));
+        bool IsOlder(Neighbour n) => n.PublishedAtUtc < at || (n.PublishedAtUtc == at && n.Id < id);
+        return (
+            found.Where(IsOlder).Select(Link).FirstOrDefault(),
+            found.Where(n => !IsOlder(n)).Select(Link).FirstOrDefault());
     }
 }
