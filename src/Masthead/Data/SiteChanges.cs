@@ -49,16 +49,22 @@ internal sealed class SiteCommitsInterceptor(SiteChanges changes) : DbTransactio
     }
 }
 
-/// <summary>Caches one value until the site changes; after a change, one caller rebuilds while the others wait.</summary>
-public sealed class VersionedCache<T>(SiteChanges changes) : IDisposable where T : class
+/// <summary>
+/// Caches one value until the site changes; after a change, one caller rebuilds while the others wait. Changes made
+/// by another process (the <c>generate</c> command, a second node on PostgreSQL) raise no event here, so an entry
+/// is also rebuilt once it is <see cref="MaxAge"/> old, until cross-node invalidation arrives with Redis.
+/// </summary>
+public sealed class VersionedCache<T>(SiteChanges changes, TimeProvider clock) : IDisposable where T : class
 {
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _rebuild = new(1, 1);
     private volatile Entry? _entry;
 
     public async ValueTask<T> GetAsync(Func<Task<T>> load)
     {
         var version = changes.Version;
-        if (_entry is { } fresh && fresh.Version == version)
+        if (_entry is { } fresh && fresh.Version == version && !IsOld(fresh))
         {
             return fresh.Value;
         }
@@ -68,12 +74,12 @@ public sealed class VersionedCache<T>(SiteChanges changes) : IDisposable where T
             // Another caller may have rebuilt while this one waited. The version is read before loading, so a
             // change that lands during the load leaves the entry stale and the next caller loads again.
             version = changes.Version;
-            if (_entry is { } built && built.Version == version)
+            if (_entry is { } built && built.Version == version && !IsOld(built))
             {
                 return built.Value;
             }
             var value = await load();
-            _entry = new Entry(version, value);
+            _entry = new Entry(version, value, clock.GetTimestamp());
             return value;
         }
         finally
@@ -84,5 +90,7 @@ public sealed class VersionedCache<T>(SiteChanges changes) : IDisposable where T
 
     public void Dispose() => _rebuild.Dispose();
 
-    private sealed record Entry(long Version, T Value);
+    private bool IsOld(Entry entry) => clock.GetElapsedTime(entry.BuiltAt) > MaxAge;
+
+    private sealed record Entry(long Version, T Value, long BuiltAt);
 }

@@ -34,6 +34,14 @@ internal sealed partial class FirstRun(
         }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            // Serving an old schema would fail on the first query with an obscure SQL error; say what to do instead.
+            throw new InvalidOperationException(
+                $"The database schema is behind by {pending.Count} migration(s) ({string.Join(", ", pending)}). " +
+                "Run `dotnet run --project src/Masthead -- migrate` (with the same database settings) once, then start again.");
+        }
         if (await db.Users.AnyAsync(cancellationToken) || await db.Posts.AnyAsync(cancellationToken))
         {
             LogExistingSite(logger);

@@ -1,0 +1,68 @@
+using Masthead.Data;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Masthead.Tests.Data;
+
+public sealed class VersionedCacheTests
+{
+    private readonly SiteChanges _changes = new();
+    private readonly FakeTimeProvider _clock = new();
+    private int _loads;
+
+    private Task<string> LoadAsync() => Task.FromResult($"value {Interlocked.Increment(ref _loads)}");
+
+    [Fact]
+    public async Task GetAsync_NoChange_LoadsOnce()
+    {
+        using var cache = new VersionedCache<string>(_changes, _clock);
+
+        await cache.GetAsync(LoadAsync);
+        var second = await cache.GetAsync(LoadAsync);
+
+        Assert.Equal("value 1", second);
+        Assert.Equal(1, _loads);
+    }
+
+    [Fact]
+    public async Task GetAsync_AfterASiteChange_LoadsAgain()
+    {
+        using var cache = new VersionedCache<string>(_changes, _clock);
+        await cache.GetAsync(LoadAsync);
+
+        _changes.Bump();
+
+        Assert.Equal("value 2", await cache.GetAsync(LoadAsync));
+    }
+
+    [Fact]
+    public async Task GetAsync_OlderThanMaxAge_LoadsAgainToSeeOtherProcessesWrites()
+    {
+        using var cache = new VersionedCache<string>(_changes, _clock);
+        await cache.GetAsync(LoadAsync);
+
+        _clock.Advance(VersionedCache<string>.MaxAge - TimeSpan.FromSeconds(1));
+        Assert.Equal("value 1", await cache.GetAsync(LoadAsync));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("value 2", await cache.GetAsync(LoadAsync));
+    }
+
+    [Fact]
+    public async Task GetAsync_ManyCallersAfterAChange_RebuildOnce()
+    {
+        using var cache = new VersionedCache<string>(_changes, _clock);
+        var gate = new TaskCompletionSource();
+        async Task<string> SlowLoadAsync()
+        {
+            await gate.Task;
+            return await LoadAsync();
+        }
+
+        var callers = Enumerable.Range(0, 8).Select(_ => cache.GetAsync(SlowLoadAsync).AsTask()).ToList();
+        gate.SetResult();
+        var values = await Task.WhenAll(callers);
+
+        Assert.All(values, v => Assert.Equal("value 1", v));
+        Assert.Equal(1, _loads);
+    }
+}
