@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Masthead.Features.Taxonomies;
 using Masthead.Tests.Infrastructure;
@@ -23,7 +22,7 @@ public sealed class BrowserAuditTests
         await using var site = await StartSiteAsync();
         var single = await SinglePathAsync(site);
 
-        var (exitCode, output, errors) = await RunAsync("node",
+        var (exitCode, output, errors) = await ExternalProgram.RunAsync("node",
             [Path.Combine(tools, "Browser", "axe-audit.mjs"), Chromium, site.Address, "/", single, "/category/city-hall/", "/?s=budget", "/no-such-page/"],
             tools);
 
@@ -42,7 +41,7 @@ public sealed class BrowserAuditTests
         var tools = RequireTools();
         await using var site = await StartSiteAsync();
 
-        var (exitCode, output, errors) = await RunAsync("node",
+        var (exitCode, output, errors) = await ExternalProgram.RunAsync("node",
             [Path.Combine(tools, "node_modules", "lighthouse", "cli", "index.js"), site.Address + "/",
              "--output=json", "--output-path=stdout", "--quiet", "--only-categories=accessibility,best-practices,seo",
              $"--chrome-flags={string.Join(' ', ChromiumFlags)}"],
@@ -96,38 +95,5 @@ public sealed class BrowserAuditTests
         using var response = await site.Client().GetAsync("/?s=budget");
         var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
         return page.QuerySelector("main .entry-title a")!.GetAttribute("href")!;
-    }
-
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(
-        string program, IEnumerable<string> arguments, string workingDirectory, params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

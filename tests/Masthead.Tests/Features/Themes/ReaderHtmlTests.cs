@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Masthead.Features.Taxonomies;
 using Masthead.Tests.Infrastructure;
@@ -96,9 +95,10 @@ public sealed class ReaderHtmlTests(ReaderHtmlTests.Site fixture) : IClassFixtur
                 files.Add(file);
             }
 
-            var (exitCode, output) = await RunAsync("java", ["-jar", jar!, "--errors-only", "--format", "json", .. files]);
+            // vnu writes its JSON report to standard error.
+            var (exitCode, _, errorStream) = await ExternalProgram.RunAsync("java", ["-jar", jar!, "--errors-only", "--format", "json", .. files]);
 
-            using var report = JsonDocument.Parse(output);
+            using var report = JsonDocument.Parse(errorStream);
             var errors = report.RootElement.GetProperty("messages").EnumerateArray()
                 .Select(m => $"{Path.GetFileName(m.GetProperty("url").GetString())}:{m.GetProperty("lastLine")}: {m.GetProperty("message").GetString()}")
                 .ToList();
@@ -122,22 +122,5 @@ public sealed class ReaderHtmlTests(ReaderHtmlTests.Site fixture) : IClassFixtur
             }
         }
         return null;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        // vnu writes its JSON report to standard error.
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        var error = await stderr;
-        return (process.ExitCode, error.Length > 0 ? error : await stdout);
     }
 }
