@@ -132,7 +132,7 @@ internal sealed partial class FirstRun(
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "New site created. Log in at /login as '{Login}' with the password printed below (shown only this once).")]
+        Message = "New site created. Log in at /login as '{Login}' with the password printed on the console (shown only this once).")]
     private static partial void LogCreatedWithGeneratedPassword(ILogger logger, string login);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site ready. Log in at /login with your administrator account.")]
