@@ -3,10 +3,12 @@ using Masthead.Features.Permalinks;
 using Masthead.Features.Settings;
 using Masthead.Features.Setup;
 using Masthead.Features.Themes;
+using Masthead.Features.Users;
 using Masthead.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHosting();
+builder.AddAccounts();
 builder.AddData();
 builder.AddSettings();
 builder.AddSetup();
@@ -15,7 +17,9 @@ builder.AddPermalinks();
 
 var app = builder.Build();
 app.UseHosting();
+app.UseAccounts();
 app.MapHosting();
+app.MapAccounts();
 app.MapThemes();
 app.MapReader();
 return await app.RunMastheadAsync(args);

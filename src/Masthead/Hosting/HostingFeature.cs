@@ -34,10 +34,6 @@ public static class HostingFeature
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         // Crawlers may read everything a visitor can; the admin is no place for them.
         app.MapGet("/robots.txt", () => TypedResults.Text("User-agent: *\nDisallow: /admin/\n"));
-        // The accounts feature replaces this page with the real sign-in form.
-        app.MapGet("/login", () => TypedResults.Content(PlainPage.Render(
-            "Log in", "<p>Signing in to the newsroom arrives with the accounts feature.</p><p><a href=\"/\">Back to the site</a></p>"),
-            "text/html; charset=utf-8"));
     }
 
     private static async Task WriteServerErrorAsync(HttpContext context)

@@ -33,6 +33,10 @@ public sealed class TestSite : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly string? _postgresDatabase;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly string _keysFolder = Path.Combine(Path.GetTempPath(), $"masthead-test-keys-{Guid.NewGuid():N}");
+
+    /// <summary>The first administrator's password on every test site (login <c>admin</c>).</summary>
+    public const string AdminPassword = "a-test-password-that-is-long";
 
     private TestSite(DatabaseKind kind, string connectionString, string? postgresDatabase, IReadOnlyDictionary<string, string?> settings)
     {
@@ -89,7 +93,8 @@ public sealed class TestSite : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", _connectionString);
         builder.UseSetting("Database:MigrateOnStartup", "true");
         builder.UseSetting("Themes:ExtraFolders:0", Path.Combine(AppContext.BaseDirectory, "TestThemes"));
-        builder.UseSetting("MASTHEAD_ADMIN_PASSWORD", "a-test-password-that-is-long");
+        builder.UseSetting("MASTHEAD_ADMIN_PASSWORD", AdminPassword);
+        builder.UseSetting("Accounts:KeysFolder", _keysFolder);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -198,9 +203,28 @@ public sealed class TestSite : WebApplicationFactory<Program>
         return comment;
     });
 
+    /// <summary>Submits the sign-in form as a browser would: fetch it, then post it back with its antiforgery token.</summary>
+    public static async Task<HttpResponseMessage> LogInAsync(HttpClient client, string login, string password, string? redirectTo = null)
+    {
+        var form = Parse(await client.GetStringAsync("/login"));
+        var fields = form.QuerySelectorAll("form[action='/login'] input[type=hidden]")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        fields["log"] = login;
+        fields["pwd"] = password;
+        if (redirectTo is not null)
+        {
+            fields["redirect_to"] = redirectTo;
+        }
+        return await client.PostAsync("/login", new FormUrlEncodedContent(fields));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (Directory.Exists(_keysFolder))
+        {
+            Directory.Delete(_keysFolder, recursive: true);
+        }
         if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();

@@ -14,6 +14,11 @@ public sealed class User
     /// <summary>WordPress role name; roles are enforced by the accounts feature.</summary>
     public string Role { get; set; } = "subscriber";
     public DateTime RegisteredAtUtc { get; set; }
+
+    /// <summary>Changes whenever credentials or roles change, so other sessions are signed out within a minute.</summary>
+    public string SecurityStamp { get; set; } = Guid.NewGuid().ToString("N");
+    public int AccessFailedCount { get; set; }
+    public DateTime? LockoutEndUtc { get; set; }
 }
 
 /// <summary>Free-form key/value data attached to a user.</summary>

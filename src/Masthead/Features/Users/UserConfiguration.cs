@@ -12,6 +12,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         user.Property(u => u.DisplayName).HasMaxLength(250);
         user.Property(u => u.Slug).HasMaxLength(50);
         user.Property(u => u.Role).HasMaxLength(40);
+        user.Property(u => u.SecurityStamp).HasMaxLength(64);
         user.HasIndex(u => u.Login).IsUnique();
         user.HasIndex(u => u.Email).IsUnique();
         user.HasIndex(u => u.Slug).IsUnique();

@@ -1,0 +1,144 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Masthead.Hosting;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Masthead.Features.Users;
+
+/// <summary>Where sign-in state lives and how hard it is to guess a password.</summary>
+public sealed class AccountsOptions
+{
+    /// <summary>Data-protection keys (they sign the auth cookie); defaults to <c>App_Data/keys</c>.</summary>
+    public string? KeysFolder { get; set; }
+
+    /// <summary>Sign-in attempts one client address may make per minute before answers turn to 429.</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 10;
+}
+
+public static class AccountsFeature
+{
+    public const string LoginRateLimit = "login";
+
+    public static void AddAccounts(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Accounts").Get<AccountsOptions>() ?? new AccountsOptions();
+        var services = builder.Services;
+
+        // Keys persist on disk under one application name, so a restart or a second instance signs nobody out.
+        services.AddDataProtection()
+            .SetApplicationName("Masthead")
+            .PersistKeysToFileSystem(new DirectoryInfo(options.KeysFolder ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys")));
+
+        services.AddScoped<UserStore>();
+        services.AddScoped<IUserStore<User>>(s => s.GetRequiredService<UserStore>());
+        services.AddIdentityCore<User>(identity =>
+            {
+                identity.Lockout.MaxFailedAccessAttempts = 5;
+                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                identity.Lockout.AllowedForNewUsers = true;
+            })
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<RoleClaimsFactory>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/login";
+            cookie.ReturnUrlParameter = "redirect_to";
+            cookie.LogoutPath = "/logout";
+            cookie.AccessDeniedPath = "/login";
+            cookie.Cookie.Name = "masthead_auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.CookieManager = new HostPrefixedCookieManager();
+            cookie.SlidingExpiration = true;
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(2);
+        });
+        // "Log out everywhere", a password change or a role change reaches every session within a minute.
+        services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAuthorization();
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SameSite = SameSiteMode.Strict);
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.LoginAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                rejected.HttpContext.Response.ContentType = "text/html; charset=utf-8";
+                rejected.HttpContext.Response.Headers.RetryAfter = "60";
+                await rejected.HttpContext.Response.WriteAsync(PlainPage.Render("Too many attempts",
+                    "<p>Too many sign-in attempts came from your address. Wait a minute, then try again.</p>"), cancellationToken);
+            };
+        });
+    }
+
+    public static void UseAccounts(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+    }
+
+    public static void MapAccounts(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/login", LogIn.ShowForm);
+        app.MapPost("/login", LogIn.SubmitAsync).RequireRateLimiting(LoginRateLimit);
+        app.MapPost("/logout", LogIn.LogOutAsync);
+        // Habits from WordPress: its sign-in and admin addresses lead to ours.
+        app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
+        app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));
+        app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization();
+    }
+}
+
+/// <summary>Puts the user's WordPress role into their sign-in, for the authorization policies.</summary>
+internal sealed class RoleClaimsFactory(UserManager<User> users, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<User>(users, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(User user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(ClaimTypes.Role, user.Role));
+        identity.AddClaim(new Claim("display_name", user.DisplayName));
+        return identity;
+    }
+}
+
+/// <summary>
+/// Names the auth cookie <c>__Host-…</c> when the request came over HTTPS (browsers then pin it to this host, path
+/// "/" and Secure) and plainly otherwise, since browsers refuse <c>__Host-</c> cookies without Secure.
+/// </summary>
+internal sealed class HostPrefixedCookieManager : ICookieManager
+{
+    private readonly ChunkingCookieManager _inner = new();
+
+    private static string Name(HttpContext http, string key) => http.Request.IsHttps ? "__Host-" + key : key;
+
+    public string? GetRequestCookie(HttpContext context, string key) => _inner.GetRequestCookie(context, Name(context, key));
+
+    public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options)
+    {
+        if (context.Request.IsHttps)
+        {
+            options.Secure = true;
+            options.Path = "/";
+            options.Domain = null;
+        }
+        _inner.AppendResponseCookie(context, Name(context, key), value, options);
+    }
+
+    public void DeleteCookie(HttpContext context, string key, CookieOptions options) =>
+        _inner.DeleteCookie(context, Name(context, key), options);
+}

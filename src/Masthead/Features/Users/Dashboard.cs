@@ -1,0 +1,45 @@
+using System.Net;
+using System.Security.Claims;
+using Masthead.Data;
+using Masthead.Features.Comments;
+using Masthead.Features.Posts;
+using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Users;
+
+/// <summary>The admin's front page: the site at a glance, for anyone signed in.</summary>
+public static class Dashboard
+{
+    internal static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery)
+    {
+        var posts = await db.Posts.AsNoTracking()
+            .Where(p => p.Type == PostType.Post || p.Type == PostType.Page)
+            .GroupBy(p => new { p.Type, p.Status })
+            .Select(g => new { g.Key.Type, g.Key.Status, Count = g.Count() })
+            .ToListAsync();
+        var comments = await db.Comments.AsNoTracking()
+            .GroupBy(c => c.Approval)
+            .Select(g => new { Approval = g.Key, Count = g.Count() })
+            .ToListAsync();
+        int Count(PostType type, PostStatus status) => posts.Where(p => p.Type == type && p.Status == status).Sum(p => p.Count);
+        int Comments(CommentApproval approval) => comments.Where(c => c.Approval == approval).Sum(c => c.Count);
+
+        var name = WebUtility.HtmlEncode(http.User.FindFirstValue("display_name") ?? http.User.Identity?.Name ?? "");
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var body = $"""
+            <p>Howdy, {name}.</p>
+            <section aria-labelledby="glance"><h2 id="glance">At a Glance</h2><ul>
+            <li>{Count(PostType.Post, PostStatus.Publish)} published posts, {Count(PostType.Post, PostStatus.Draft)} drafts, {Count(PostType.Post, PostStatus.Pending)} pending review, {Count(PostType.Post, PostStatus.Future)} scheduled</li>
+            <li>{Count(PostType.Page, PostStatus.Publish)} published pages</li>
+            <li>{Comments(CommentApproval.Approved)} approved comments, {Comments(CommentApproval.Pending)} awaiting moderation, {Comments(CommentApproval.Spam)} spam</li>
+            </ul></section>
+            <p>Writing and editing arrive with the rest of the newsroom admin.</p>
+            <form method="post" action="/logout"><input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}"><button type="submit">Log Out</button></form>
+            <p><a href="/">Visit the site</a></p>
+            """;
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Content(PlainPage.Render("Dashboard", body), "text/html; charset=utf-8");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Masthead.Features.Users;
+
+/// <summary>
+/// Sign-in and sign-out. Every failure gets the same words and the same work (a password hash is checked even for an
+/// unknown name), so the form never tells whether an account exists or is locked.
+/// </summary>
+public static class LogIn
+{
+    private const string Failure = "The username, e-mail address or password is not right, or the account is locked for a while. Try again.";
+
+    // A hash to check against when no account matches, so unknown names cost the same time as wrong passwords.
+    private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<User>().HashPassword(new User(), Guid.NewGuid().ToString()));
+
+    internal static IResult ShowForm(HttpContext http, IAntiforgery antiforgery, [FromQuery(Name = "redirect_to")] string? redirectTo) =>
+        Form(http, antiforgery, login: "", redirectTo, error: null);
+
+    internal static async Task<IResult> SubmitAsync(
+        HttpContext http, IAntiforgery antiforgery, UserStore users, SignInManager<User> signIn, IPasswordHasher<User> hasher,
+        [FromForm(Name = "log")] string? login, [FromForm(Name = "pwd")] string? password,
+        [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
+    {
+        login = (login ?? "").Trim();
+        password ??= "";
+        // Identity's hasher accepts long inputs; a cap keeps a megabyte "password" from costing a megabyte of hashing.
+        if (login.Length is 0 or > 100 || password.Length is 0 or > 4096)
+        {
+            return Form(http, antiforgery, login, redirectTo, Failure);
+        }
+        var user = await users.FindByLoginOrEmailAsync(login, http.RequestAborted);
+        if (user is null)
+        {
+            hasher.VerifyHashedPassword(new User(), DecoyHash.Value, password);
+            return Form(http, antiforgery, login, redirectTo, Failure);
+        }
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: remember is not null, lockoutOnFailure: true);
+        return result.Succeeded
+            ? TypedResults.LocalRedirect(SafeReturnPath(redirectTo))
+            : Form(http, antiforgery, login, redirectTo, Failure);
+    }
+
+    internal static async Task<IResult> LogOutAsync(SignInManager<User> signIn, IFormCollection form)
+    {
+        await signIn.SignOutAsync();
+        return TypedResults.LocalRedirect("/login?loggedout=true");
+    }
+
+    /// <summary>Only a path on this site; anything that could leave it (//host, /\host, a scheme) goes to the admin.</summary>
+    internal static string SafeReturnPath(string? path) =>
+        path is { Length: > 0 } p && p[0] == '/' && (p.Length == 1 || (p[1] != '/' && p[1] != '\\'))
+            && !p.Any(char.IsControl)
+            ? p
+            : "/admin";
+
+    private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, string login, string? redirectTo, string? error)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var loggedOut = http.Request.Query.ContainsKey("loggedout") && error is null
+            ? "<p role=\"status\">You are now logged out.</p>" : "";
+        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {WebUtility.HtmlEncode(error)}</p>";
+        var body = $"""
+            {loggedOut}{alert}
+            <form method="post" action="/login">
+            <input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+            <input type="hidden" name="redirect_to" value="{WebUtility.HtmlEncode(SafeReturnPath(redirectTo))}">
+            <p><label for="user_login">Username or Email Address</label><br>
+            <input type="text" name="log" id="user_login" value="{WebUtility.HtmlEncode(login)}" autocomplete="username" required maxlength="100"></p>
+            <p><label for="user_pass">Password</label><br>
+            <input type="password" name="pwd" id="user_pass" autocomplete="current-password" required maxlength="4096"></p>
+            <p><label><input type="checkbox" name="rememberme" value="forever"> Remember Me</label></p>
+            <p><button type="submit">Log In</button></p>
+            </form>
+            <p><a href="/">&larr; Go to the site</a></p>
+            """;
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Content(PlainPage.Render("Log In", body), "text/html; charset=utf-8");
+    }
+}
