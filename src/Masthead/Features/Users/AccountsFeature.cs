@@ -39,7 +39,9 @@ public static class AccountsFeature
                 identity.Lockout.MaxFailedAccessAttempts = 5;
                 identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 identity.Lockout.AllowedForNewUsers = true;
+                PasswordRules.Configure(identity.Password);
             })
+            .AddPasswordValidator<PasswordRules>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<RoleClaimsFactory>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
@@ -59,7 +61,16 @@ public static class AccountsFeature
         });
         // "Log out everywhere", a password change or a role change reaches every session within a minute.
         services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.FromMinutes(1));
-        services.AddAuthorization();
+        // One policy per WordPress capability, granted by the role in the sign-in: [Authorize("edit_posts")] and so on.
+        services.AddAuthorization(authorization =>
+        {
+            foreach (var capability in Roles.AllCapabilities)
+            {
+                authorization.AddPolicy(capability, policy => policy
+                    .RequireAuthenticatedUser()
+                    .RequireAssertion(context => Roles.Can(context.User.FindFirstValue(ClaimTypes.Role), capability)));
+            }
+        });
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.SameSite = SameSiteMode.Strict);
 
         services.AddRateLimiter(limiter =>
@@ -99,7 +110,11 @@ public static class AccountsFeature
         // Habits from WordPress: its sign-in and admin addresses lead to ours.
         app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
         app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));
-        app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization();
+        app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization(Capabilities.Read);
+        app.MapGet("/admin/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/sessions", Profile.LogOutEverywhereAsync).RequireAuthorization(Capabilities.Read);
     }
 }
 

@@ -1,0 +1,123 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using Masthead.Features.Users;
+using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Tests.Features.Users;
+
+public sealed class ProfileTests
+{
+    private static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string formAction, Dictionary<string, string> fields)
+    {
+        var page = TestSite.Parse(await client.GetStringAsync("/admin/profile"));
+        var token = page.QuerySelector($"form[action='{formAction}'] input[type=hidden]")!;
+        fields[token.GetAttribute("name")!] = token.GetAttribute("value")!;
+        return await client.PostAsync(formAction, new FormUrlEncodedContent(fields));
+    }
+
+    private static Dictionary<string, string> ProfileFields(string displayName, string nicename, string email) => new()
+    {
+        ["display_name"] = displayName,
+        ["nickname"] = nicename,
+        ["email"] = email,
+        ["url"] = "https://example.org/",
+        ["description"] = "Covers the harbor.",
+    };
+
+    [Fact]
+    public async Task SaveProfile_NewNicename_MovesTheAuthorArchive()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+
+        using var saved = await SubmitAsync(client, "/admin/profile", ProfileFields("Linh Tran", "Linh Tran", "linh@example.org"));
+
+        Assert.Equal("/admin/profile?done=profile", saved.Headers.Location?.OriginalString);
+        var archive = await site.PageAsync("/author/linh-tran/");
+        Assert.Equal("Author: Linh Tran", archive.QuerySelector("h1.archive-title")?.TextContent);
+        Assert.Equal("Covers the harbor.", archive.QuerySelector(".archive-description p")?.TextContent);
+    }
+
+    [Fact]
+    public async Task SaveProfile_InvalidFields_SaysWhatIsWrongAndSavesNothing()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+        var fields = ProfileFields("", "!!!", "not-an-address");
+        fields["url"] = "javascript:alert(1)";
+
+        using var response = await SubmitAsync(client, "/admin/profile", fields);
+
+        var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        var errors = page.QuerySelectorAll("[role=alert] li").Select(li => li.TextContent).ToList();
+        Assert.Equal(4, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("Website", StringComparison.Ordinal));
+        var admin = await site.DbAsync(db => db.Users.SingleAsync());
+        Assert.Equal("Site Administrator", admin.DisplayName);
+    }
+
+    [Fact]
+    public async Task ChangePassword_ThenOldFailsAndNewWorks()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+        const string replacement = "a whole new sentence for a password";
+
+        using var changed = await SubmitAsync(client, "/admin/profile/password", new()
+        {
+            ["current_password"] = TestSite.AdminPassword,
+            ["new_password"] = replacement,
+            ["confirm_password"] = replacement,
+        });
+
+        Assert.Equal("/admin/profile?done=password", changed.Headers.Location?.OriginalString);
+        using var old = await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword);
+        Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+        using var renewed = await TestSite.LogInAsync(site.Client(), "admin", replacement);
+        Assert.Equal(HttpStatusCode.Redirect, renewed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("short-one")]
+    [InlineData("winniethepooh")]
+    public async Task ChangePassword_WeakPassword_IsRefusedWithAReason(string weak)
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+
+        using var response = await SubmitAsync(client, "/admin/profile/password", new()
+        {
+            ["current_password"] = TestSite.AdminPassword,
+            ["new_password"] = weak,
+            ["confirm_password"] = weak,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        IHtmlDocument page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        Assert.NotEmpty(page.QuerySelectorAll("[role=alert] li"));
+    }
+
+    [Fact]
+    public void PasswordRules_KnowTheCommonList() =>
+        Assert.True(PasswordRules.IsCommon("WinnieThePooh") && !PasswordRules.IsCommon("a whole new sentence for a password"));
+
+    [Fact]
+    public async Task Admin_UnknownRole_IsNotLetIn()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await site.DbAsync(db => db.Users.ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, "intruder")));
+        var client = site.Client();
+
+        using var login = await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword);
+        using var admin = await client.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
+        Assert.Contains("/login", admin.Headers.Location?.OriginalString);
+    }
+}
