@@ -1,5 +1,6 @@
 using Masthead.Data;
 using Masthead.Features.Permalinks;
+using Masthead.Features.Posts;
 using Masthead.Features.Settings;
 using Masthead.Features.Setup;
 using Masthead.Features.Themes;
@@ -12,6 +13,7 @@ builder.AddAccounts();
 builder.AddData();
 builder.AddSettings();
 builder.AddSetup();
+builder.AddPosts();
 builder.AddThemes();
 builder.AddPermalinks();
 
