@@ -1,4 +1,5 @@
 using Masthead.Data;
+using Masthead.Features.Mail;
 using Masthead.Features.Permalinks;
 using Masthead.Features.Posts;
 using Masthead.Features.Settings;
@@ -9,6 +10,7 @@ using Masthead.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHosting();
+builder.AddMail();
 builder.AddAccounts();
 builder.AddData();
 builder.AddSettings();

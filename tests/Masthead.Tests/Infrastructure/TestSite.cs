@@ -35,6 +35,9 @@ public sealed class TestSite : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _keysFolder = Path.Combine(Path.GetTempPath(), $"masthead-test-keys-{Guid.NewGuid():N}");
 
+    /// <summary>Where this site's outgoing mail lands, one <c>.eml</c> file per message.</summary>
+    public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), $"masthead-test-mail-{Guid.NewGuid():N}");
+
     /// <summary>The first administrator's password on every test site (login <c>admin</c>).</summary>
     public const string AdminPassword = "a-test-password-that-is-long";
 
@@ -95,6 +98,7 @@ public sealed class TestSite : WebApplicationFactory<Program>
         builder.UseSetting("Themes:ExtraFolders:0", Path.Combine(AppContext.BaseDirectory, "TestThemes"));
         builder.UseSetting("MASTHEAD_ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("Accounts:KeysFolder", _keysFolder);
+        builder.UseSetting("Mail:PickupFolder", MailFolder);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -221,9 +225,12 @@ public sealed class TestSite : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Directory.Exists(_keysFolder))
+        foreach (var folder in new[] { _keysFolder, MailFolder })
         {
-            Directory.Delete(_keysFolder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
         if (_postgresDatabase is not null)
         {

@@ -42,6 +42,7 @@ public static class AccountsFeature
                 PasswordRules.Configure(identity.Password);
             })
             .AddPasswordValidator<PasswordRules>()
+            .AddDefaultTokenProviders()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<RoleClaimsFactory>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
@@ -59,6 +60,8 @@ public static class AccountsFeature
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromDays(2);
         });
+        // A lost-password link is good for an hour (and once: the reset changes the stamp it is bound to).
+        services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(1));
         // "Log out everywhere", a password change or a role change reaches every session within a minute.
         services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.FromMinutes(1));
         // One policy per WordPress capability, granted by the role in the sign-in: [Authorize("edit_posts")] and so on.
@@ -107,6 +110,10 @@ public static class AccountsFeature
         app.MapGet("/login", LogIn.ShowForm);
         app.MapPost("/login", LogIn.SubmitAsync).RequireRateLimiting(LoginRateLimit);
         app.MapPost("/logout", LogIn.LogOutAsync);
+        app.MapGet("/login/lost", LostPassword.ShowRequestForm);
+        app.MapPost("/login/lost", LostPassword.RequestAsync).RequireRateLimiting(LoginRateLimit);
+        app.MapGet("/login/reset", LostPassword.ShowResetForm);
+        app.MapPost("/login/reset", LostPassword.ResetAsync).RequireRateLimiting(LoginRateLimit);
         // Habits from WordPress: its sign-in and admin addresses lead to ours.
         app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
         app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));

@@ -61,8 +61,10 @@ public static class LogIn
     private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, string login, string? redirectTo, string? error)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
-        var loggedOut = http.Request.Query.ContainsKey("loggedout") && error is null
-            ? "<p role=\"status\">You are now logged out.</p>" : "";
+        var loggedOut = error is not null ? ""
+            : http.Request.Query.ContainsKey("loggedout") ? "<p role=\"status\">You are now logged out.</p>"
+            : http.Request.Query.ContainsKey("reset") ? "<p role=\"status\">Your password has been reset. Log in with it.</p>"
+            : "";
         var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {WebUtility.HtmlEncode(error)}</p>";
         var body = $"""
             {loggedOut}{alert}
@@ -76,6 +78,7 @@ public static class LogIn
             <p><label><input type="checkbox" name="rememberme" value="forever"> Remember Me</label></p>
             <p><button type="submit">Log In</button></p>
             </form>
+            <p><a href="/login/lost">Lost your password?</a></p>
             <p><a href="/">&larr; Go to the site</a></p>
             """;
         http.Response.Headers.CacheControl = "no-store";

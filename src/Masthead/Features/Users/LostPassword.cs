@@ -1,0 +1,104 @@
+using System.Net;
+using Masthead.Features.Mail;
+using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Masthead.Features.Users;
+
+/// <summary>
+/// "Lost your password?": a link by e-mail that sets a new one. The answer never says whether an account exists;
+/// a link works once (it is bound to the security stamp, which the reset changes) and for an hour.
+/// </summary>
+public static class LostPassword
+{
+    private const string Sent = "If that account exists, a link to choose a new password is on its way to its e-mail address.";
+
+    internal static ContentHttpResult ShowRequestForm(HttpContext http, IAntiforgery antiforgery) =>
+        Page(http, "Lost Password", $"""
+            <p>Enter your username or e-mail address. You will get a link to create a new password.</p>
+            <form method="post" action="/login/lost">{Token(http, antiforgery)}
+            <p><label for="user_login">Username or Email Address</label><br><input id="user_login" name="user_login" autocomplete="username" required maxlength="100"></p>
+            <p><button type="submit">Get New Password</button></p>
+            </form>
+            <p><a href="/login">Log in</a></p>
+            """);
+
+    internal static async Task<ContentHttpResult> RequestAsync(
+        HttpContext http, UserStore store, UserManager<User> users, MailSender mail,
+        [FromForm(Name = "user_login")] string? login)
+    {
+        var user = (login ?? "").Trim() is { Length: > 0 and <= 100 } name
+            ? await store.FindByLoginOrEmailAsync(name, http.RequestAborted)
+            : null;
+        if (user is not null)
+        {
+            var key = await users.GeneratePasswordResetTokenAsync(user);
+            var link = $"{http.Request.Scheme}://{http.Request.Host}/login/reset?login={Uri.EscapeDataString(user.Login)}&key={Uri.EscapeDataString(key)}";
+            await mail.SendAsync(user.Email, "Password reset", $"""
+                Someone asked to reset the password of the account "{user.Login}".
+                If it was not you, ignore this message and nothing will change.
+
+                To choose a new password, open this link within an hour:
+                {link}
+                """, http.RequestAborted);
+        }
+        return Page(http, "Check your e-mail", $"<p role=\"status\">{WebUtility.HtmlEncode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
+    }
+
+    internal static ContentHttpResult ShowResetForm(HttpContext http, IAntiforgery antiforgery,
+        [FromQuery(Name = "login")] string? login, [FromQuery(Name = "key")] string? key) =>
+        ResetForm(http, antiforgery, login, key, error: null);
+
+    internal static async Task<IResult> ResetAsync(
+        HttpContext http, IAntiforgery antiforgery, UserManager<User> users,
+        [FromForm(Name = "login")] string? login, [FromForm(Name = "key")] string? key,
+        [FromForm(Name = "pass1")] string? password, [FromForm(Name = "pass2")] string? confirmation)
+    {
+        if (password != confirmation)
+        {
+            return ResetForm(http, antiforgery, login, key, "The two passwords differ.");
+        }
+        var user = login is { Length: > 0 and <= 100 } ? await users.FindByNameAsync(login) : null;
+        var result = user is null
+            ? IdentityResult.Failed(new IdentityError { Code = "InvalidToken" })
+            : await users.ResetPasswordAsync(user, key ?? "", password ?? "");
+        if (!result.Succeeded)
+        {
+            var invalidLink = result.Errors.Any(e => e.Code == "InvalidToken");
+            return ResetForm(http, antiforgery, login, key, invalidLink
+                ? "This link is not valid any more: it was used already or is over an hour old. Ask for a new one."
+                : string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+        return TypedResults.Redirect("/login?reset=true");
+    }
+
+    private static ContentHttpResult ResetForm(HttpContext http, IAntiforgery antiforgery, string? login, string? key, string? error)
+    {
+        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {E(error)}</p>";
+        return Page(http, "Reset Password", $"""
+            {alert}
+            <form method="post" action="/login/reset">{Token(http, antiforgery)}
+            <input type="hidden" name="login" value="{E(login)}"><input type="hidden" name="key" value="{E(key)}">
+            <p><label for="pass1">New password (at least {PasswordRules.MinLength} characters)</label><br><input id="pass1" name="pass1" type="password" autocomplete="new-password" required minlength="{PasswordRules.MinLength}" maxlength="{PasswordRules.MaxLength}"></p>
+            <p><label for="pass2">Repeat the new password</label><br><input id="pass2" name="pass2" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>
+            <p><button type="submit">Save Password</button></p>
+            </form>
+            """);
+    }
+
+    private static string Token(HttpContext http, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+    }
+
+    private static ContentHttpResult Page(HttpContext http, string title, string body)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Content(PlainPage.Render(title, body), "text/html; charset=utf-8");
+    }
+}

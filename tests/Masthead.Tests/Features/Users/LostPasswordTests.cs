@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Masthead.Tests.Infrastructure;
+
+namespace Masthead.Tests.Features.Users;
+
+public sealed partial class LostPasswordTests
+{
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pageUrl, string action, Dictionary<string, string> fields)
+    {
+        var page = TestSite.Parse(await client.GetStringAsync(pageUrl));
+        foreach (var hidden in page.QuerySelectorAll($"form[action='{action}'] input[type=hidden]"))
+        {
+            fields.TryAdd(hidden.GetAttribute("name")!, hidden.GetAttribute("value") ?? "");
+        }
+        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>The reset link from the one message in the pickup folder (its body is quoted-printable).</summary>
+    private static string ResetLink(TestSite site)
+    {
+        var message = File.ReadAllText(Assert.Single(Directory.GetFiles(site.MailFolder, "*.eml")));
+        var body = QuotedPrintableHex().Replace(message.Replace("=\r\n", "", StringComparison.Ordinal),
+            m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+        return new Uri(LinkPattern().Match(body).Value).PathAndQuery;
+    }
+
+    [Fact]
+    public async Task LostPassword_ByEmail_LinkSetsANewPasswordOnce()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var client = site.Client();
+        const string replacement = "river boats at dawn, every weekday";
+
+        using var requested = await PostFormAsync(client, "/login/lost", "/login/lost", new() { ["user_login"] = "admin@example.invalid" });
+        var link = ResetLink(site);
+        using var reset = await PostFormAsync(client, link, "/login/reset", new() { ["pass1"] = replacement, ["pass2"] = replacement });
+        using var reused = await PostFormAsync(client, link, "/login/reset", new() { ["pass1"] = replacement + "!", ["pass2"] = replacement + "!" });
+
+        Assert.Contains("If that account exists", await requested.Content.ReadAsStringAsync());
+        Assert.Equal("/login?reset=true", reset.Headers.Location?.OriginalString);
+        Assert.Contains("not valid any more", await reused.Content.ReadAsStringAsync());
+        using var login = await TestSite.LogInAsync(site.Client(), "admin", replacement);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task LostPassword_UnknownAccount_SameAnswerAndNoMail()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+
+        using var response = await PostFormAsync(site.Client(), "/login/lost", "/login/lost", new() { ["user_login"] = "nobody@example.invalid" });
+
+        Assert.Contains("If that account exists", await response.Content.ReadAsStringAsync());
+        Assert.False(Directory.Exists(site.MailFolder) && Directory.GetFiles(site.MailFolder).Length > 0);
+    }
+
+    [Fact]
+    public async Task ResetPassword_ForgedKey_IsRefused()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+
+        using var response = await PostFormAsync(site.Client(), "/login/reset?login=admin&key=forged", "/login/reset",
+            new() { ["pass1"] = "a long enough new password", ["pass2"] = "a long enough new password" });
+
+        Assert.Contains("not valid any more", await response.Content.ReadAsStringAsync());
+        using var login = await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+    }
+
+    [GeneratedRegex("=([0-9A-F]{2})")]
+    private static partial Regex QuotedPrintableHex();
+
+    [GeneratedRegex(@"https?://\S+/login/reset\?\S+")]
+    private static partial Regex LinkPattern();
+}
