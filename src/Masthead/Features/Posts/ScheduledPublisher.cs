@@ -1,4 +1,5 @@
 using Masthead.Data;
+using Masthead.Features.Activity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Posts;
@@ -33,6 +34,8 @@ internal sealed partial class ScheduledPublisher(
                     // A bulk UPDATE bypasses SaveChanges, so the caches hear about it here.
                     changes.Bump();
                     LogPublished(logger, published);
+                    await scope.ServiceProvider.GetRequiredService<ActivityLog>()
+                        .RecordAsync(null, ActivityActions.ScheduledPublished, "scheduler", detail: $"{published} post(s)");
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -1,4 +1,5 @@
 using System.Net;
+using Masthead.Features.Activity;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,6 +24,7 @@ public static class LogIn
 
     internal static async Task<IResult> SubmitAsync(
         HttpContext http, IAntiforgery antiforgery, UserStore users, SignInManager<User> signIn, IPasswordHasher<User> hasher,
+        ActivityLog activity,
         [FromForm(Name = "log")] string? login, [FromForm(Name = "pwd")] string? password,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
@@ -37,16 +39,23 @@ public static class LogIn
         if (user is null)
         {
             hasher.VerifyHashedPassword(new User(), DecoyHash.Value, password);
+            await activity.RecordAsync(http, ActivityActions.LoginFailed, login);
             return Form(http, antiforgery, login, redirectTo, Failure);
         }
         var result = await signIn.PasswordSignInAsync(user, password, isPersistent: remember is not null, lockoutOnFailure: true);
+        await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id,
+            result.IsLockedOut ? "account locked" : "");
         return result.Succeeded
             ? TypedResults.LocalRedirect(SafeReturnPath(redirectTo))
             : Form(http, antiforgery, login, redirectTo, Failure);
     }
 
-    internal static async Task<IResult> LogOutAsync(SignInManager<User> signIn, IFormCollection form)
+    internal static async Task<IResult> LogOutAsync(HttpContext http, SignInManager<User> signIn, ActivityLog activity, IFormCollection form)
     {
+        if (http.User.Identity?.Name is { } name)
+        {
+            await activity.RecordAsync(http, ActivityActions.LoggedOut, name);
+        }
         await signIn.SignOutAsync();
         return TypedResults.LocalRedirect("/login?loggedout=true");
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Masthead.Features.Activity;
 using Masthead.Features.Mail;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -27,7 +28,7 @@ public static class LostPassword
             """);
 
     internal static async Task<ContentHttpResult> RequestAsync(
-        HttpContext http, UserStore store, UserManager<User> users, MailSender mail,
+        HttpContext http, UserStore store, UserManager<User> users, MailSender mail, ActivityLog activity,
         [FromForm(Name = "user_login")] string? login)
     {
         var user = (login ?? "").Trim() is { Length: > 0 and <= 100 } name
@@ -44,6 +45,7 @@ public static class LostPassword
                 To choose a new password, open this link within an hour:
                 {link}
                 """, http.RequestAborted);
+            await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, user.Login, user.Id);
         }
         return Page(http, "Check your e-mail", $"<p role=\"status\">{WebUtility.HtmlEncode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
     }
@@ -53,7 +55,7 @@ public static class LostPassword
         ResetForm(http, antiforgery, login, key, error: null);
 
     internal static async Task<IResult> ResetAsync(
-        HttpContext http, IAntiforgery antiforgery, UserManager<User> users,
+        HttpContext http, IAntiforgery antiforgery, UserManager<User> users, ActivityLog activity,
         [FromForm(Name = "login")] string? login, [FromForm(Name = "key")] string? key,
         [FromForm(Name = "pass1")] string? password, [FromForm(Name = "pass2")] string? confirmation)
     {
@@ -72,6 +74,7 @@ public static class LostPassword
                 ? "This link is not valid any more: it was used already or is over an hour old. Ask for a new one."
                 : string.Join(" ", result.Errors.Select(e => e.Description)));
         }
+        await activity.RecordAsync(http, ActivityActions.PasswordReset, user!.Login, user.Id);
         return TypedResults.Redirect("/login?reset=true");
     }
 

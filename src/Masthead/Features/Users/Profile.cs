@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Mail;
 using Masthead.Data;
+using Masthead.Features.Activity;
 using Masthead.Features.Permalinks;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -34,7 +35,7 @@ public static class Profile
     }
 
     internal static async Task<IResult> SaveAsync(
-        HttpContext http, UserManager<User> users, AppDbContext db, IAntiforgery antiforgery,
+        HttpContext http, UserManager<User> users, AppDbContext db, IAntiforgery antiforgery, ActivityLog activity,
         [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "nickname")] string? nicename,
         [FromForm(Name = "email")] string? email, [FromForm(Name = "url")] string? url,
         [FromForm(Name = "description")] string? bio)
@@ -88,11 +89,12 @@ public static class Profile
         user.Url = url;
         user.Bio = bio;
         await db.SaveChangesAsync();
+        await activity.RecordAsync(http, ActivityActions.ProfileUpdated, user.Login, user.Id);
         return TypedResults.Redirect("/admin/profile?done=profile");
     }
 
     internal static async Task<IResult> ChangePasswordAsync(
-        HttpContext http, UserManager<User> users, SignInManager<User> signIn, IAntiforgery antiforgery,
+        HttpContext http, UserManager<User> users, SignInManager<User> signIn, IAntiforgery antiforgery, ActivityLog activity,
         [FromForm(Name = "current_password")] string? current, [FromForm(Name = "new_password")] string? replacement,
         [FromForm(Name = "confirm_password")] string? confirmation)
     {
@@ -113,11 +115,12 @@ public static class Profile
         }
         // The security stamp changed with the password: keep this session, the others end at their next check.
         await signIn.RefreshSignInAsync(user);
+        await activity.RecordAsync(http, ActivityActions.PasswordChanged, user.Login, user.Id);
         return TypedResults.Redirect("/admin/profile?done=password");
     }
 
     internal static async Task<IResult> LogOutEverywhereAsync(
-        HttpContext http, UserManager<User> users, SignInManager<User> signIn, IFormCollection form)
+        HttpContext http, UserManager<User> users, SignInManager<User> signIn, ActivityLog activity, IFormCollection form)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
@@ -126,6 +129,7 @@ public static class Profile
         }
         await users.UpdateSecurityStampAsync(user);
         await signIn.RefreshSignInAsync(user);
+        await activity.RecordAsync(http, ActivityActions.SessionsEnded, user.Login, user.Id);
         return TypedResults.Redirect("/admin/profile?done=sessions");
     }
 
