@@ -27,6 +27,7 @@ app.UseAccounts();
 app.MapHosting();
 app.MapAccounts();
 app.MapActivity();
+app.MapSettings();
 app.MapThemes();
 app.MapReader();
 return await app.RunMastheadAsync(args);

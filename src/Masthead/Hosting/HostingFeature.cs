@@ -32,8 +32,6 @@ public static class HostingFeature
     public static void MapHosting(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
-        // Crawlers may read everything a visitor can; the admin is no place for them.
-        app.MapGet("/robots.txt", () => TypedResults.Text("User-agent: *\nDisallow: /admin/\n"));
     }
 
     private static async Task WriteServerErrorAsync(HttpContext context)

@@ -64,7 +64,8 @@ public sealed class ReaderContext
             Site = new SiteTemplateModel(
                 Settings.Title, Settings.Tagline, "/", Settings.Language,
                 Settings.ToLocal(Clock.GetUtcNow().UtcDateTime).Year, Theme.Manifest.Name, "/login", Site.Menu),
-            Page = meta,
+            // "Discourage search engines" asks every page not to be indexed.
+            Page = Settings.DiscourageSearchEngines ? meta with { NoIndex = true } : meta,
             Sidebar = Sidebar,
         });
         var html = await _renderer.RenderAsync(Theme, templates, model);

@@ -130,7 +130,19 @@ public static partial class ReaderEndpoint
             return post;
         }
         // CASE: a published page, by its full path (/parent/child/).
-        return site.PageAt(path.Trim('/').ToLowerInvariant()) is { } page ? await LoadPostAsync(reader, page.Id, PostType.Page) : null;
+        if (site.PageAt(path.Trim('/').ToLowerInvariant()) is { } page)
+        {
+            return await LoadPostAsync(reader, page.Id, PostType.Page);
+        }
+        // CASE: a post under a structure the site used before; the canonical check then answers 301 to today's URL.
+        foreach (var old in site.PreviousPermalinks)
+        {
+            if (old.Match(path) is { } oldTokens && await FindPostAsync(reader, oldTokens) is { } moved)
+            {
+                return moved;
+            }
+        }
+        return null;
     }
 
     private static async Task<PostTarget?> FindPostAsync(ReaderContext reader, IReadOnlyDictionary<string, string> tokens)

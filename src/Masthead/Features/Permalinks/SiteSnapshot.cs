@@ -35,6 +35,9 @@ public sealed class SiteSnapshot
         Settings = settings;
         StickyPostIds = stickyPostIds;
         Permalinks = new PermalinkStructure(settings.PermalinkStructure);
+        PreviousPermalinks = [.. settings.PermalinkHistory
+            .Where(s => s != settings.PermalinkStructure)
+            .Select(s => new PermalinkStructure(s))];
         _terms = terms.ToDictionary(t => t.Id);
         _childCategories = terms.Where(t => t.Taxonomy == Taxonomy.Category && t.ParentId is not null).ToLookup(t => t.ParentId!.Value, t => t.Id);
         _termsBySlug = terms.ToDictionary(t => (t.Taxonomy, t.Slug));
@@ -50,6 +53,9 @@ public sealed class SiteSnapshot
 
     public SiteSettings Settings { get; }
     public PermalinkStructure Permalinks { get; }
+
+    /// <summary>Structures the site used before, newest first, so links made under them still find their posts.</summary>
+    public IReadOnlyList<PermalinkStructure> PreviousPermalinks { get; }
     public IReadOnlyList<TermInfo> Categories { get; }
     public IReadOnlyList<LinkTemplateModel> Menu { get; }
 

@@ -19,7 +19,11 @@ public sealed record SiteSettings(
     ArchiveDisplay ArchiveDisplay,
     string Theme,
     string Language,
-    string HomeUrl)
+    string HomeUrl,
+    string AdminEmail,
+    int WeekStart,
+    bool DiscourageSearchEngines,
+    IReadOnlyList<string> PermalinkHistory)
 {
     /// <summary>WordPress option names, so an import or a REST client finds them where it expects.</summary>
     public static class Names
@@ -35,6 +39,11 @@ public sealed record SiteSettings(
         public const string Theme = "stylesheet";
         public const string Language = "WPLANG";
         public const string HomeUrl = "home";
+        public const string AdminEmail = "admin_email";
+        public const string WeekStart = "start_of_week";
+        public const string BlogPublic = "blog_public";
+        /// <summary>Earlier permalink structures, newest first, one a line: their URLs still answer with a 301.</summary>
+        public const string PermalinkHistory = "masthead_permalink_history";
     }
 
     public const string DefaultPermalinkStructure = "/%year%/%monthnum%/%day%/%postname%/";
@@ -59,7 +68,11 @@ public sealed record SiteSettings(
             Theme: Get(Names.Theme, "masthead"),
             Language: Get(Names.Language, "en-US"),
             HomeUrl: Uri.TryCreate(Get(Names.HomeUrl, ""), UriKind.Absolute, out var home) && home.Scheme is "http" or "https"
-                ? home.GetLeftPart(UriPartial.Authority) : "");
+                ? home.GetLeftPart(UriPartial.Authority) : "",
+            AdminEmail: Get(Names.AdminEmail, ""),
+            WeekStart: int.TryParse(Get(Names.WeekStart, "1"), NumberStyles.None, CultureInfo.InvariantCulture, out var w) && w is >= 0 and <= 6 ? w : 1,
+            DiscourageSearchEngines: Get(Names.BlogPublic, "1") == "0",
+            PermalinkHistory: [.. Get(Names.PermalinkHistory, "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
     }
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);
@@ -92,6 +105,13 @@ public sealed class SiteSettingsCache(VersionedCache<SiteSettings> cache)
 
 public static class SettingsFeature
 {
+    public static void MapSettings(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/robots.txt", EditSettings.RobotsAsync);
+        app.MapGet("/admin/settings", EditSettings.ShowAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
+        app.MapPost("/admin/settings", EditSettings.SaveAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
+    }
+
     public static void AddSettings(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(typeof(VersionedCache<>));

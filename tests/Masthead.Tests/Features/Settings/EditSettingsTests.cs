@@ -1,0 +1,94 @@
+using System.Net;
+using Masthead.Features.Settings;
+using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Tests.Features.Settings;
+
+public sealed class EditSettingsTests
+{
+    private static async Task<HttpClient> AdminAsync(TestSite site)
+    {
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+        return client;
+    }
+
+    [Fact]
+    public async Task Settings_NewPermalinkStructure_ServesNewLinksAndRedirectsOldOnes()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await AdminAsync(site);
+        using var before = await site.Client().GetAsync("/?p=1");
+        var oldUrl = before.Headers.Location!.OriginalString;
+
+        using var saved = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings",
+            f => f[SiteSettings.Names.PermalinkStructure] = "/%postname%/");
+
+        Assert.Equal("/admin/settings?updated=true", saved.Headers.Location?.OriginalString);
+        var post = await site.PageAsync("/hello-world/");
+        Assert.Equal("Hello world!", post.QuerySelector("main h1")?.TextContent);
+        using var old = await site.Client().GetAsync(oldUrl);
+        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+        Assert.Equal("/hello-world/", old.Headers.Location?.OriginalString);
+
+        // A second change still redirects links from the first structure.
+        (await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings",
+            f => f[SiteSettings.Names.PermalinkStructure] = "/archives/%post_id%")).Dispose();
+        using var oldest = await site.Client().GetAsync(oldUrl);
+        Assert.Equal("/archives/1", oldest.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Settings_InvalidValues_SayWhatIsWrongAndSaveNothing()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await AdminAsync(site);
+
+        using var response = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
+        {
+            f[SiteSettings.Names.Title] = "Changed";
+            f[SiteSettings.Names.PostsPerPage] = "0";
+            f[SiteSettings.Names.TimeZone] = "Mars/Olympus_Mons";
+            f[SiteSettings.Names.PermalinkStructure] = "custom";
+            f["permalink_custom"] = "/%year%/";
+        });
+
+        var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(3, page.QuerySelectorAll("[role=alert] li").Length);
+        Assert.Equal("Masthead", (await site.PageAsync("/")).QuerySelector(".site-title a")?.TextContent);
+    }
+
+    [Fact]
+    public async Task Settings_TitleAndDiscourageSearchEngines_ShowOnTheSite()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await AdminAsync(site);
+
+        (await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
+        {
+            f[SiteSettings.Names.Title] = "The Riverside Ledger";
+            f["blog_public_off"] = "on";
+        })).Dispose();
+
+        var home = await site.PageAsync("/");
+        Assert.Equal("The Riverside Ledger", home.QuerySelector(".site-title a")?.TextContent);
+        Assert.Equal("noindex, follow", home.QuerySelector("meta[name=robots]")?.GetAttribute("content"));
+        Assert.Contains("Disallow: /\n", await site.Client().GetStringAsync("/robots.txt"));
+    }
+
+    [Fact]
+    public async Task Settings_Editor_IsNotLetIn()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await site.DbAsync(db => db.Users.ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, "editor")));
+        var editor = await AdminAsync(site);
+
+        using var page = await editor.GetAsync("/admin/settings");
+        using var post = await editor.PostAsync("/admin/settings", new FormUrlEncodedContent(new Dictionary<string, string> { ["blogname"] = "Hijacked" }));
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal("Masthead", (await site.PageAsync("/")).QuerySelector(".site-title a")?.TextContent);
+    }
+}
