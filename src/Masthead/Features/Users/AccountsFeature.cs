@@ -118,6 +118,10 @@ public static class AccountsFeature
         app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
         app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));
         app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization(Capabilities.Read);
+        app.MapGet("/admin/users", ManageUsers.ListAsync).RequireAuthorization(Capabilities.ListUsers);
+        app.MapPost("/admin/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
+        app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
+        app.MapPost("/admin/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
         app.MapGet("/admin/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read);

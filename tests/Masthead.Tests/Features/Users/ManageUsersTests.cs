@@ -1,0 +1,108 @@
+using System.Net;
+using Masthead.Features.Users;
+using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Tests.Features.Users;
+
+public sealed class ManageUsersTests
+{
+    private const string Password = "a newsroom password for tests";
+
+    private static async Task<HttpClient> LogInAsync(TestSite site, string login, string password)
+    {
+        var client = site.Client();
+        using var response = await TestSite.LogInAsync(client, login, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    private static Task<HttpResponseMessage> AddUserAsync(HttpClient admin, string login, string role) =>
+        BrowserForm.SubmitAsync(admin, "/admin/users", "/admin/users", f =>
+        {
+            f["user_login"] = login;
+            f["email"] = $"{login}@example.org";
+            f["display_name"] = $"{login} Reporter";
+            f["pass1"] = Password;
+            f["role"] = role;
+        });
+
+    [Fact]
+    public async Task AddUser_AsAuthor_CanSignInButNotManageUsers()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+
+        using var added = await AddUserAsync(admin, "linh", Roles.Author);
+        var author = await LogInAsync(site, "linh", Password);
+
+        Assert.Equal("/admin/users?done=added", added.Headers.Location?.OriginalString);
+        var list = TestSite.Parse(await admin.GetStringAsync("/admin/users?role=author"));
+        Assert.Equal(["linh"], list.QuerySelectorAll("tbody tr td:first-child").Select(td => td.TextContent));
+        using var dashboard = await author.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        using var users = await author.GetAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.Redirect, users.StatusCode);
+        using var direct = await author.PostAsync("/admin/users", new FormUrlEncodedContent(new Dictionary<string, string> { ["user_login"] = "sneaky" }));
+        Assert.NotEqual(HttpStatusCode.OK, direct.StatusCode);
+        Assert.False(await site.DbAsync(db => db.Users.AnyAsync(u => u.Login == "sneaky")));
+    }
+
+    [Fact]
+    public async Task AddUser_BadInput_SaysWhatIsWrong()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+
+        using var response = await BrowserForm.SubmitAsync(admin, "/admin/users", "/admin/users", f =>
+        {
+            f["user_login"] = "admin";
+            f["email"] = "not-an-email";
+            f["pass1"] = Password;
+            f["role"] = "overlord";
+        });
+
+        var errors = TestSite.Parse(await response.Content.ReadAsStringAsync()).QuerySelectorAll("[role=alert] li").Select(li => li.TextContent).ToList();
+        Assert.Equal(3, errors.Count);
+    }
+
+    [Fact]
+    public async Task ChangeRoleAndDelete_ReassignPostsToTheChosenUser()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+        (await AddUserAsync(admin, "leaving", Roles.Contributor)).Dispose();
+        var leaving = await site.DbAsync(db => db.Users.SingleAsync(u => u.Login == "leaving"));
+        var adminId = await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").Select(u => u.Id).SingleAsync());
+        var story = await site.AddPostAsync(Unique.Name("Farewell column"), p => p.AuthorId = leaving.Id);
+
+        using var promoted = await BrowserForm.SubmitAsync(admin, "/admin/users", $"/admin/users/{leaving.Id}/role", f => f["role"] = Roles.Editor);
+        Assert.Equal(Roles.Editor, await site.DbAsync(db => db.Users.Where(u => u.Id == leaving.Id).Select(u => u.Role).SingleAsync()));
+
+        using var deleted = await BrowserForm.SubmitAsync(admin, "/admin/users", $"/admin/users/{leaving.Id}/delete",
+            f => f["reassign_user"] = adminId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal("/admin/users?done=deleted", deleted.Headers.Location?.OriginalString);
+        Assert.False(await site.DbAsync(db => db.Users.AnyAsync(u => u.Id == leaving.Id)));
+        Assert.Equal(adminId, await site.DbAsync(db => db.Posts.Where(p => p.Id == story.Id).Select(p => p.AuthorId).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Administrator_CannotDeleteOrDemoteThemselves()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+        (await AddUserAsync(admin, "other", Roles.Subscriber)).Dispose();
+        var ids = await site.DbAsync(db => db.Users.OrderBy(u => u.Id).Select(u => u.Id).ToListAsync());
+        var page = TestSite.Parse(await admin.GetStringAsync("/admin/users"));
+        var token = page.QuerySelector("form[action='/admin/users'] input[type=hidden]")!;
+        var fields = new Dictionary<string, string> { [token.GetAttribute("name")!] = token.GetAttribute("value")!, ["role"] = Roles.Subscriber, ["reassign_user"] = ids[1].ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+        using var demote = await admin.PostAsync($"/admin/users/{ids[0]}/role", new FormUrlEncodedContent(fields));
+        using var delete = await admin.PostAsync($"/admin/users/{ids[0]}/delete", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, demote.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, delete.StatusCode);
+        Assert.Equal(Roles.Administrator, await site.DbAsync(db => db.Users.Where(u => u.Id == ids[0]).Select(u => u.Role).SingleAsync()));
+    }
+}
