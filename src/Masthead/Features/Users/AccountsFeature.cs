@@ -16,6 +16,9 @@ public sealed class AccountsOptions
 
     /// <summary>Sign-in attempts one client address may make per minute before answers turn to 429.</summary>
     public int LoginAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>How often a session's security stamp is checked against the account's.</summary>
+    public double SecurityStampCheckSeconds { get; set; } = 60;
 }
 
 public static class AccountsFeature
@@ -63,7 +66,7 @@ public static class AccountsFeature
         // A lost-password link is good for an hour (and once: the reset changes the stamp it is bound to).
         services.Configure<DataProtectionTokenProviderOptions>(tokens => tokens.TokenLifespan = TimeSpan.FromHours(1));
         // "Log out everywhere", a password change or a role change reaches every session within a minute.
-        services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.FromSeconds(options.SecurityStampCheckSeconds));
         // One policy per WordPress capability, granted by the role in the sign-in: [Authorize("edit_posts")] and so on.
         services.AddAuthorization(authorization =>
         {
@@ -99,6 +102,23 @@ public static class AccountsFeature
 
     public static void UseAccounts(this WebApplication app)
     {
+        // Nothing behind sign-in is cached anywhere or framed by any page.
+        app.Use(static (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/admin") || path.StartsWithSegments("/login") || path.StartsWithSegments("/logout"))
+            {
+                context.Response.OnStarting(static state =>
+                {
+                    var headers = ((HttpContext)state).Response.Headers;
+                    headers.CacheControl = "no-store";
+                    headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+                    headers.XFrameOptions = "DENY";
+                    return Task.CompletedTask;
+                }, context);
+            }
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

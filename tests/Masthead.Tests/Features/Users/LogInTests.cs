@@ -168,3 +168,38 @@ public sealed class LogInTests
         Assert.EndsWith(to, response.Headers.Location?.OriginalString);
     }
 }
+
+public sealed class SessionTests
+{
+    [Fact]
+    public async Task LogOutEverywhere_EndsTheOtherSessionsAtTheirNextCheck()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite,
+            new Dictionary<string, string?> { ["Accounts:SecurityStampCheckSeconds"] = "0" });
+        var laptop = site.Client();
+        var phone = site.Client();
+        (await TestSite.LogInAsync(laptop, "admin", TestSite.AdminPassword)).Dispose();
+        (await TestSite.LogInAsync(phone, "admin", TestSite.AdminPassword)).Dispose();
+
+        using var ended = await BrowserForm.SubmitAsync(laptop, "/admin/profile", "/admin/profile/sessions", _ => { });
+        using var laptopAfter = await laptop.GetAsync("/admin");
+        using var phoneAfter = await phone.GetAsync("/admin");
+
+        Assert.Equal("/admin/profile?done=sessions", ended.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, laptopAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, phoneAfter.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/login")]
+    [InlineData("/admin")]
+    public async Task SignInAndAdminPages_AreNeverCachedOrFramed(string path)
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+
+        using var response = await site.Client().GetAsync(path);
+
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+    }
+}
