@@ -30,6 +30,7 @@ app.MapAccounts();
 app.MapActivity();
 app.MapSettings();
 app.MapTerms();
+app.MapManagePosts();
 app.MapThemes();
 app.MapReader();
 return await app.RunMastheadAsync(args);

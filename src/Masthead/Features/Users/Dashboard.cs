@@ -37,7 +37,7 @@ public static class Dashboard
             </ul></section>
             <p>Writing and editing arrive with the rest of the newsroom admin.</p>
             <form method="post" action="/logout"><input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}"><button type="submit">Log Out</button></form>
-            <p><a href="/admin/profile">Your profile</a>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories) ? " · <a href=\"/admin/categories\">Categories</a> · <a href=\"/admin/tags\">Tags</a>" : "")}{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageOptions) ? " · <a href=\"/admin/users\">Users</a> · <a href=\"/admin/settings\">Settings</a> · <a href=\"/admin/activity\">Activity log</a>" : "")} · <a href="/">Visit the site</a></p>
+            <p>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPosts) ? "<a href=\"/admin/posts\">Posts</a> · " : "")}<a href="/admin/profile">Your profile</a>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories) ? " · <a href=\"/admin/categories\">Categories</a> · <a href=\"/admin/tags\">Tags</a>" : "")}{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageOptions) ? " · <a href=\"/admin/users\">Users</a> · <a href=\"/admin/settings\">Settings</a> · <a href=\"/admin/activity\">Activity log</a>" : "")} · <a href="/">Visit the site</a></p>
             """;
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Content(PlainPage.Render("Dashboard", body), "text/html; charset=utf-8");
