@@ -31,6 +31,7 @@ app.MapActivity();
 app.MapSettings();
 app.MapTerms();
 app.MapManagePosts();
+app.MapQuickDraft();
 app.MapThemes();
 app.MapReader();
 return await app.RunMastheadAsync(args);

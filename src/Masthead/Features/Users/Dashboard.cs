@@ -23,6 +23,13 @@ public static class Dashboard
             .GroupBy(c => c.Approval)
             .Select(g => new { Approval = g.Key, Count = g.Count() })
             .ToListAsync();
+        var me = PostPermissions.UserId(http.User) ?? 0;
+        var drafts = await db.Posts.AsNoTracking()
+            .Where(p => p.Type == PostType.Post && p.Status == PostStatus.Draft && p.AuthorId == me)
+            .OrderByDescending(p => p.ModifiedAtUtc).Take(5)
+            .Select(p => p.Title)
+            .ToListAsync();
+        var canWrite = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPosts);
         int Count(PostType type, PostStatus status) => posts.Where(p => p.Type == type && p.Status == status).Sum(p => p.Count);
         int Comments(CommentApproval approval) => comments.Where(c => c.Approval == approval).Sum(c => c.Count);
 
@@ -35,7 +42,16 @@ public static class Dashboard
             <li>{Count(PostType.Page, PostStatus.Publish)} published pages</li>
             <li>{Comments(CommentApproval.Approved)} approved comments, {Comments(CommentApproval.Pending)} awaiting moderation, {Comments(CommentApproval.Spam)} spam</li>
             </ul></section>
-            <p>Writing and editing arrive with the rest of the newsroom admin.</p>
+            {(http.Request.Query.ContainsKey("drafted") ? "<p role=\"status\">Draft saved.</p>" : "")}
+            {(!canWrite ? "" : $"""
+            <section aria-labelledby="quick-draft"><h2 id="quick-draft">Quick Draft</h2>
+            <form method="post" action="/admin/quick-draft"><input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+            <p><label for="post_title">Title</label><br><input id="post_title" name="post_title" maxlength="{Post.MaxTitleLength}"></p>
+            <p><label for="content">Content</label><br><textarea id="content" name="content" rows="4" cols="40"></textarea></p>
+            <p><button type="submit">Save Draft</button></p></form>
+            <h3>Your Drafts</h3>{(drafts.Count == 0 ? "<p>No drafts yet.</p>" : "<ul>" + string.Concat(drafts.Select(d => $"<li>{WebUtility.HtmlEncode(d.Length == 0 ? "(no title)" : d)}</li>")) + "</ul>")}
+            </section>
+            """)}
             <form method="post" action="/logout"><input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}"><button type="submit">Log Out</button></form>
             <p>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPosts) ? "<a href=\"/admin/posts\">Posts</a> · " : "")}<a href="/admin/profile">Your profile</a>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories) ? " · <a href=\"/admin/categories\">Categories</a> · <a href=\"/admin/tags\">Tags</a>" : "")}{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageOptions) ? " · <a href=\"/admin/users\">Users</a> · <a href=\"/admin/settings\">Settings</a> · <a href=\"/admin/activity\">Activity log</a>" : "")} · <a href="/">Visit the site</a></p>
             """;
