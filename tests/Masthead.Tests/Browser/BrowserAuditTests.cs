@@ -23,7 +23,7 @@ public sealed class BrowserAuditTests
         var single = await SinglePathAsync(site);
 
         var (exitCode, output, errors) = await ExternalProgram.RunAsync("node",
-            [Path.Combine(tools, "Browser", "axe-audit.mjs"), Chromium, site.Address, "/", single, "/category/city-hall/", "/?s=budget", "/no-such-page/"],
+            [Path.Combine(tools, "Browser", "axe-audit.mjs"), Chromium, site.Address, "/", single, "/category/city-hall/", "/?s=budget", "/no-such-page/", "/login", "/login/lost"],
             tools);
 
         Assert.True(exitCode == 0, errors);
@@ -32,7 +32,7 @@ public sealed class BrowserAuditTests
             .SelectMany(page => page.Value.EnumerateArray().Select(v => $"{page.Name}: {v}"))
             .ToList();
         Assert.True(violations.Count == 0, string.Join('\n', violations));
-        Assert.Equal(10, report.RootElement.EnumerateObject().Count());
+        Assert.Equal(14, report.RootElement.EnumerateObject().Count());
     }
 
     [Fact]
