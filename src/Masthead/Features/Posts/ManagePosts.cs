@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Masthead.Features.Posts;
 
 /// <summary>
-/// The Posts screen: status views with counts (All, Mine, Published, Scheduled, Drafts, Pending, Private, Trash),
+/// The Posts and Pages screens: status views with counts (All, Mine, Published, Scheduled, Drafts, Pending, Private, Trash),
 /// search, category and month filters, pages of 20, and the trash, restore and delete-permanently actions, each
 /// checked against the post's owner and status. The editor itself is still to come.
 /// </summary>
@@ -31,20 +31,25 @@ public static class ManagePosts
 
     public static void MapManagePosts(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/posts", ListAsync).RequireAuthorization(Capabilities.EditPosts);
-        app.MapPost("/admin/posts/{id:int}/trash", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
-            ChangeAsync(http, db, activity, id, Change.Trash)).RequireAuthorization(Capabilities.EditPosts);
-        app.MapPost("/admin/posts/{id:int}/restore", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
-            ChangeAsync(http, db, activity, id, Change.Restore)).RequireAuthorization(Capabilities.EditPosts);
-        app.MapPost("/admin/posts/{id:int}/delete", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
-            ChangeAsync(http, db, activity, id, Change.Delete)).RequireAuthorization(Capabilities.EditPosts);
+        foreach (var (type, path, capability) in new[] { (PostType.Post, "posts", Capabilities.EditPosts), (PostType.Page, "pages", Capabilities.EditPages) })
+        {
+            app.MapGet($"/admin/{path}", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState) =>
+                ListAsync(http, db, antiforgery, readerState, type)).RequireAuthorization(capability);
+            foreach (var (verb, change) in new[] { ("trash", Change.Trash), ("restore", Change.Restore), ("delete", Change.Delete) })
+            {
+                app.MapPost($"/admin/{path}/{{id:int}}/{verb}", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
+                    ChangeAsync(http, db, activity, type, id, change)).RequireAuthorization(capability);
+            }
+        }
     }
+
+    private static string PathOf(PostType type) => type == PostType.Page ? "pages" : "posts";
 
     private enum Change { Trash, Restore, Delete }
 
-    private static async Task<IResult> ChangeAsync(HttpContext http, AppDbContext db, ActivityLog activity, int id, Change change)
+    private static async Task<IResult> ChangeAsync(HttpContext http, AppDbContext db, ActivityLog activity, PostType type, int id, Change change)
     {
-        var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == PostType.Post);
+        var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == type);
         if (post is null)
         {
             return TypedResults.NotFound();
@@ -58,7 +63,7 @@ public static class ManagePosts
         };
         if (!allowed)
         {
-            return TypedResults.Content(PlainPage.Render("Not allowed", "<p>You are not allowed to do that to this post.</p><p><a href=\"/admin/posts\">Posts</a></p>"),
+            return TypedResults.Content(PlainPage.Render("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>"),
                 "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
         }
         switch (change)
@@ -84,16 +89,18 @@ public static class ManagePosts
         await db.SaveChangesAsync();
         await activity.RecordAsync(http, change switch { Change.Trash => "moved a post to the trash", Change.Restore => "restored a post", _ => "deleted a post" },
             http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), post.Title);
-        return TypedResults.Redirect(change == Change.Trash ? "/admin/posts?trashed=1" : "/admin/posts?post_status=trash");
+        return TypedResults.Redirect(change == Change.Trash ? $"/admin/{PathOf(type)}?trashed=1" : $"/admin/{PathOf(type)}?post_status=trash");
     }
 
-    internal static async Task<ContentHttpResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState)
+    internal static async Task<ContentHttpResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState,
+        PostType type)
     {
+        var path = PathOf(type);
         var (site, _) = await readerState.GetAsync(db);
         var settings = site.Settings;
         var query = http.Request.Query;
         var me = PostPermissions.UserId(http.User) ?? 0;
-        var posts = db.Posts.AsNoTracking().Where(p => p.Type == PostType.Post);
+        var posts = db.Posts.AsNoTracking().Where(p => p.Type == type);
         if (!PostPermissions.CanReadPrivate(http.User))
         {
             posts = posts.Where(p => p.Status != PostStatus.Private || p.AuthorId == me);
@@ -140,16 +147,16 @@ public static class ManagePosts
         var tokens = antiforgery.GetAndStoreTokens(http);
         var token = $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
         string Action(int id, string verb, string label) =>
-            $"<form method=\"post\" action=\"/admin/posts/{id}/{verb}\" class=\"row-action\">{token}<button type=\"submit\">{label}</button></form>";
+            $"<form method=\"post\" action=\"/admin/{path}/{id}/{verb}\" class=\"row-action\">{token}<button type=\"submit\">{label}</button></form>";
         var tableRows = string.Concat(rows.Select(r =>
         {
             var judged = r.Status == PostStatus.Trash && WpName.TryParse<PostStatus>(trashedFrom.GetValueOrDefault(r.Id), out var was) ? was : r.Status;
-            var canDelete = PostPermissions.CanDelete(http.User, r.AuthorId, PostType.Post, judged);
+            var canDelete = PostPermissions.CanDelete(http.User, r.AuthorId, type, judged);
             var actions = !canDelete ? "" : r.Status == PostStatus.Trash
                 ? Action(r.Id, "restore", "Restore") + Action(r.Id, "delete", "Delete Permanently")
                 : Action(r.Id, "trash", "Trash");
             var title = r.Status == PostStatus.Publish
-                ? $"<a href=\"{E(site.UrlOf(PostType.Post, r.Id, r.Slug, r.PublishedAtUtc, r.AuthorId, r.TermIds))}\">{E(r.Title)}</a>"
+                ? $"<a href=\"{E(site.UrlOf(type, r.Id, r.Slug, r.PublishedAtUtc, r.AuthorId, r.TermIds))}\">{E(r.Title)}</a>"
                 : $"{E(r.Title.Length == 0 ? "(no title)" : r.Title)} — <em>{E(Views.FirstOrDefault(v => v.Status == r.Status).Label)}</em>";
             var categories = string.Join(", ", r.TermIds.Select(site.Term).Where(t => t?.Taxonomy == Taxonomies.Taxonomy.Category).Select(t => E(t!.Name)));
             var date = PhpDateFormat.Format(settings.ToLocal(r.Status == PostStatus.Publish ? r.PublishedAtUtc : r.ModifiedAtUtc), $"{settings.DateFormat} {settings.TimeFormat}");
@@ -158,20 +165,20 @@ public static class ManagePosts
         var viewLinks = string.Join(" | ", Views
             .Select(v => (v, Count: v.Status is { } s ? counts.GetValueOrDefault(s) : counts.Where(c => c.Key != PostStatus.Trash).Sum(c => c.Value)))
             .Where(x => x.v.Status is null || x.Count > 0)
-            .Select(x => $"<a href=\"/admin/posts{(x.v.Status is null ? "" : $"?post_status={x.v.Key}")}\"{(x.v.Key == (view.Key ?? "all") ? " aria-current=\"page\"" : "")}>{x.v.Label}</a> ({x.Count})")
-            .Prepend($"<a href=\"/admin/posts?author=me\">Mine</a> ({mine})"));
-        string Link(int target) => $"/admin/posts?{string.Join('&', query.Where(q => q.Key != "paged").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"paged={target}"))}";
+            .Select(x => $"<a href=\"/admin/{path}{(x.v.Status is null ? "" : $"?post_status={x.v.Key}")}\"{(x.v.Key == (view.Key ?? "all") ? " aria-current=\"page\"" : "")}>{x.v.Label}</a> ({x.Count})")
+            .Prepend($"<a href=\"/admin/{path}?author=me\">Mine</a> ({mine})"));
+        string Link(int target) => $"/admin/{path}?{string.Join('&', query.Where(q => q.Key != "paged").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"paged={target}"))}";
         var paging = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. {(page > 1 ? $"<a href=\"{E(Link(page - 1))}\">Previous</a> " : "")}{(page < pages ? $"<a href=\"{E(Link(page + 1))}\">Next</a>" : "")}</p></nav>";
         var body = $"""
             {(query.ContainsKey("trashed") ? "<p role=\"status\">Moved to the Trash.</p>" : "")}
             <p><a href="/admin">Dashboard</a></p>
             <p>{viewLinks}</p>
-            <form method="get" action="/admin/posts" role="search"><label for="post-search">Search posts</label> <input id="post-search" name="s" value="{E(search)}"> <button type="submit">Search Posts</button></form>
-            <table><caption>Posts ({total})</caption><thead><tr><th scope="col">Title</th><th scope="col">Author</th><th scope="col">Categories</th><th scope="col">Date</th><th scope="col">Actions</th></tr></thead>
-            <tbody>{(tableRows.Length == 0 ? "<tr><td colspan=\"5\">No posts found.</td></tr>" : tableRows)}</tbody></table>
+            <form method="get" action="/admin/{path}" role="search"><label for="post-search">Search {path}</label> <input id="post-search" name="s" value="{E(search)}"> <button type="submit">Search</button></form>
+            <table><caption>{(type == PostType.Page ? "Pages" : "Posts")} ({total})</caption><thead><tr><th scope="col">Title</th><th scope="col">Author</th><th scope="col">Categories</th><th scope="col">Date</th><th scope="col">Actions</th></tr></thead>
+            <tbody>{(tableRows.Length == 0 ? $"<tr><td colspan=\"5\">No {path} found.</td></tr>" : tableRows)}</tbody></table>
             {paging}
             """;
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render("Posts", body), "text/html; charset=utf-8");
+        return TypedResults.Content(PlainPage.Render(type == PostType.Page ? "Pages" : "Posts", body), "text/html; charset=utf-8");
     }
 }

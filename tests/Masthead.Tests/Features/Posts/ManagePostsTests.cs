@@ -135,4 +135,23 @@ public sealed class ManagePostsTests
         // Only the contributor's own drafts offer the Trash button.
         Assert.Equal(2, all.QuerySelectorAll("tbody form[action$='/trash']").Length);
     }
+
+    [Fact]
+    public async Task PagesList_EditorsManagePagesAuthorsCannot()
+    {
+        var newsroom = await NewsroomAsync();
+        await using var site = newsroom.Site;
+        var editor = await SignInAsync(site, "editor");
+        var author = await SignInAsync(site, "author-a");
+
+        var pages = TestSite.Parse(await editor.GetStringAsync("/admin/pages"));
+        using var authorList = await author.GetAsync("/admin/pages");
+        using var trashed = await BrowserForm.SubmitAsync(editor, "/admin/pages", "/admin/pages/2/trash", _ => { });
+
+        Assert.Contains("Sample Page", pages.QuerySelector("tbody")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, authorList.StatusCode);
+        Assert.Equal("/admin/pages?trashed=1", trashed.Headers.Location?.OriginalString);
+        using var gone = await site.Client().GetAsync("/sample-page/");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
 }
