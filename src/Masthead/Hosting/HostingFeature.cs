@@ -6,6 +6,7 @@ public static class HostingFeature
     public static void AddHosting(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddProblemDetails();
     }
 

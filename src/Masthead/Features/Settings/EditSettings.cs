@@ -81,6 +81,7 @@ public static class EditSettings
     {
         [SiteSettings.Names.Title] = s.Title,
         [SiteSettings.Names.Tagline] = s.Tagline,
+        [SiteSettings.Names.HomeUrl] = s.HomeUrl,
         [SiteSettings.Names.AdminEmail] = s.AdminEmail,
         [SiteSettings.Names.TimeZone] = s.TimeZone.Id,
         [SiteSettings.Names.DateFormat] = s.DateFormat,
@@ -98,6 +99,11 @@ public static class EditSettings
         if (v[SiteSettings.Names.Title].Length is 0 or > 200)
         {
             errors.Add("Site Title: write one, up to 200 characters.");
+        }
+        if (v[SiteSettings.Names.HomeUrl] is { Length: > 0 } home
+            && (home.Length > 200 || !Uri.TryCreate(home, UriKind.Absolute, out var homeUri) || homeUri.Scheme is not ("http" or "https")))
+        {
+            errors.Add("Site Address (URL): an http or https address such as https://news.example.org.");
         }
         if (v[SiteSettings.Names.Tagline].Length > 500)
         {
@@ -164,6 +170,7 @@ public static class EditSettings
             <fieldset><legend>General</legend>
             {Field(SiteSettings.Names.Title, "Site Title")}
             {Field(SiteSettings.Names.Tagline, "Tagline")}
+            {Field(SiteSettings.Names.HomeUrl, "Site Address (URL), used in links the site sends", "url")}
             {Field(SiteSettings.Names.AdminEmail, "Administration Email Address", "email")}
             {Field(SiteSettings.Names.TimeZone, "Timezone (for example UTC, Europe/Paris, America/New_York)")}
             {Field(SiteSettings.Names.DateFormat, "Date Format (as WordPress writes it: F j, Y)")}

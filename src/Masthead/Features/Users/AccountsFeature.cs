@@ -2,8 +2,10 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Masthead.Features.Users;
@@ -42,6 +44,8 @@ public static class AccountsFeature
                 identity.Lockout.MaxFailedAccessAttempts = 5;
                 identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 identity.Lockout.AllowedForNewUsers = true;
+                // Usernames are checked by the Users screen's own rule (letters of any script, digits, space . _ - @).
+                identity.User.AllowedUserNameCharacters = "";
                 PasswordRules.Configure(identity.Password);
             })
             .AddPasswordValidator<PasswordRules>()
@@ -74,9 +78,10 @@ public static class AccountsFeature
             {
                 authorization.AddPolicy(capability, policy => policy
                     .RequireAuthenticatedUser()
-                    .RequireAssertion(context => Roles.Can(context.User.FindFirstValue(ClaimTypes.Role), capability)));
+                    .AddRequirements(new CapabilityRequirement(capability)));
             }
         });
+        services.AddScoped<IAuthorizationHandler, CapabilityHandler>();
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.SameSite = SameSiteMode.Strict);
 
         services.AddRateLimiter(limiter =>
@@ -146,6 +151,33 @@ public static class AccountsFeature
         app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/sessions", Profile.LogOutEverywhereAsync).RequireAuthorization(Capabilities.Read);
+    }
+}
+
+/// <summary>A WordPress capability the signed-in user's role must grant.</summary>
+internal sealed record CapabilityRequirement(string Capability) : IAuthorizationRequirement;
+
+/// <summary>
+/// Reading pages trusts the role in the sign-in (re-checked every minute with the security stamp). Changing
+/// anything does not: a write looks the account up, so a demoted, deleted or "logged out everywhere" session
+/// cannot act in the minute before its cookie is re-checked.
+/// </summary>
+internal sealed class CapabilityHandler(Data.AppDbContext db, IHttpContextAccessor accessor) : AuthorizationHandler<CapabilityRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, CapabilityRequirement requirement)
+    {
+        var role = context.User.FindFirstValue(ClaimTypes.Role);
+        if (accessor.HttpContext?.Request.Method is { } method && !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        {
+            var id = Posts.PostPermissions.UserId(context.User);
+            var stamp = context.User.FindFirstValue("AspNet.Identity.SecurityStamp");
+            var current = await db.Users.Where(u => u.Id == id).Select(u => new { u.Role, u.SecurityStamp }).SingleOrDefaultAsync();
+            role = current is not null && current.SecurityStamp == stamp ? current.Role : null;
+        }
+        if (Roles.Can(role, requirement.Capability))
+        {
+            context.Succeed(requirement);
+        }
     }
 }
 

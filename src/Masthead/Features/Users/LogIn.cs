@@ -1,5 +1,7 @@
 using System.Net;
+using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Settings;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +26,7 @@ public static class LogIn
 
     internal static async Task<IResult> SubmitAsync(
         HttpContext http, IAntiforgery antiforgery, UserStore users, SignInManager<User> signIn, IPasswordHasher<User> hasher,
-        ActivityLog activity,
+        ActivityLog activity, AppDbContext db, SiteSettingsCache settings,
         [FromForm(Name = "log")] string? login, [FromForm(Name = "pwd")] string? password,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
@@ -43,8 +45,20 @@ public static class LogIn
             return Form(http, antiforgery, login, redirectTo, Failure);
         }
         var result = await signIn.PasswordSignInAsync(user, password, isPersistent: remember is not null, lockoutOnFailure: true);
+        if (result.IsLockedOut)
+        {
+            // Identity skips the hash for a locked account; do the same work so the answer takes the same time.
+            hasher.VerifyHashedPassword(user, DecoyHash.Value, password);
+        }
         await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id,
             result.IsLockedOut ? "account locked" : "");
+        if (result.Succeeded && user.Role == Roles.Administrator && (await settings.GetAsync(db)).HomeUrl.Length == 0)
+        {
+            // As WordPress's install screen does, the address an administrator first signs in at becomes the site's
+            // address; mail links are built from it, never from whatever Host header a request carries.
+            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
+            await db.SaveChangesAsync();
+        }
         return result.Succeeded
             ? TypedResults.LocalRedirect(SafeReturnPath(redirectTo))
             : Form(http, antiforgery, login, redirectTo, Failure);

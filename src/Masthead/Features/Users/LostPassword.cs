@@ -1,6 +1,8 @@
 using System.Net;
+using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Mail;
+using Masthead.Features.Settings;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +15,7 @@ namespace Masthead.Features.Users;
 /// "Lost your password?": a link by e-mail that sets a new one. The answer never says whether an account exists;
 /// a link works once (it is bound to the security stamp, which the reset changes) and for an hour.
 /// </summary>
-public static class LostPassword
+public static partial class LostPassword
 {
     private const string Sent = "If that account exists, a link to choose a new password is on its way to its e-mail address.";
 
@@ -29,15 +31,25 @@ public static class LostPassword
 
     internal static async Task<ContentHttpResult> RequestAsync(
         HttpContext http, UserStore store, UserManager<User> users, MailSender mail, ActivityLog activity,
+        AppDbContext db, SiteSettingsCache settingsCache, ILoggerFactory loggers,
         [FromForm(Name = "user_login")] string? login)
     {
         var user = (login ?? "").Trim() is { Length: > 0 and <= 100 } name
             ? await store.FindByLoginOrEmailAsync(name, http.RequestAborted)
             : null;
-        if (user is not null)
+        // The link names the site's own address, never the Host header a stranger sent; on a site without one yet
+        // (it is set at the first administrator sign-in, or in Settings) only a loopback request may name itself.
+        var siteAddress = (await settingsCache.GetAsync(db)).HomeUrl is { Length: > 0 } home ? home
+            : http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote) ? $"{http.Request.Scheme}://{http.Request.Host}"
+            : null;
+        if (user is not null && siteAddress is null)
+        {
+            LogNoSiteAddress(loggers.CreateLogger(typeof(LostPassword)));
+        }
+        else if (user is not null)
         {
             var key = await users.GeneratePasswordResetTokenAsync(user);
-            var link = $"{http.Request.Scheme}://{http.Request.Host}/login/reset?login={Uri.EscapeDataString(user.Login)}&key={Uri.EscapeDataString(key)}";
+            var link = $"{siteAddress}/login/reset?login={Uri.EscapeDataString(user.Login)}&key={Uri.EscapeDataString(key)}";
             await mail.SendAsync(user.Email, "Password reset", $"""
                 Someone asked to reset the password of the account "{user.Login}".
                 If it was not you, ignore this message and nothing will change.
@@ -92,6 +104,9 @@ public static class LostPassword
             </form>
             """);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A password reset was asked for, but the site address (Settings → General) is not set; no link was sent.")]
+    private static partial void LogNoSiteAddress(ILogger logger);
 
     private static string Token(HttpContext http, IAntiforgery antiforgery)
     {

@@ -53,7 +53,7 @@ public static partial class ManageUsers
         {
             errors.Add("Email: enter a valid address.");
         }
-        else if (await db.Users.AnyAsync(u => u.Email == email))
+        else if (await EmailTakenAsync(db, email, exceptUserId: 0))
         {
             errors.Add("Email: another user has that address.");
         }
@@ -93,10 +93,19 @@ public static partial class ManageUsers
         {
             return TypedResults.BadRequest();
         }
+        if (user.Role == Roles.Administrator && role != Roles.Administrator
+            && await db.Users.CountAsync(u => u.Role == Roles.Administrator) <= 1)
+        {
+            return TypedResults.BadRequest();
+        }
         var previous = user.Role;
         user.Role = role;
-        // A new stamp makes every session of that user pick up the new role within a minute.
-        await users.UpdateSecurityStampAsync(user);
+        // A new stamp makes every session of that user pick up the new role within a minute (writes at once).
+        var saved = await users.UpdateSecurityStampAsync(user);
+        if (!saved.Succeeded)
+        {
+            return TypedResults.BadRequest();
+        }
         await activity.RecordAsync(http, "changed a role", Actor(http), detail: $"{user.Login}: {previous} to {role}");
         return TypedResults.Redirect("/admin/users?done=role");
     }
@@ -111,6 +120,11 @@ public static partial class ManageUsers
         }
         // Both in one transaction: a user is never gone while their posts still point at them.
         await using var transaction = await db.Database.BeginTransactionAsync();
+        // The site always keeps an administrator, even when two of them remove each other at once.
+        if (user.Role == Roles.Administrator && await db.Users.CountAsync(u => u.Role == Roles.Administrator) <= 1)
+        {
+            return TypedResults.BadRequest();
+        }
         await db.Posts.Where(p => p.AuthorId == id).ExecuteUpdateAsync(set => set.SetProperty(p => p.AuthorId, reassignTo));
         await db.Comments.Where(c => c.UserId == id).ExecuteUpdateAsync(set => set.SetProperty(c => c.UserId, (int?)null));
         db.Users.Remove(user);
@@ -118,6 +132,15 @@ public static partial class ManageUsers
         await transaction.CommitAsync();
         await activity.RecordAsync(http, "deleted a user", Actor(http), detail: user.Login);
         return TypedResults.Redirect("/admin/users?done=deleted");
+    }
+
+    /// <summary>Whether another account has this address or login, in any letter case, as sign-in matches both.</summary>
+    internal static Task<bool> EmailTakenAsync(AppDbContext db, string email, int exceptUserId)
+    {
+        var upper = email.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // SQL's upper(), translated by EF
+        return db.Users.AnyAsync(u => u.Id != exceptUserId && (u.Email.ToUpper() == upper || u.Login.ToUpper() == upper));
+#pragma warning restore CA1304, CA1311, CA1862
     }
 
     private static bool IsSelf(HttpContext http, int id) =>

@@ -38,7 +38,7 @@ public static class Profile
         HttpContext http, UserManager<User> users, AppDbContext db, IAntiforgery antiforgery, ActivityLog activity,
         [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "nickname")] string? nicename,
         [FromForm(Name = "email")] string? email, [FromForm(Name = "url")] string? url,
-        [FromForm(Name = "description")] string? bio)
+        [FromForm(Name = "description")] string? bio, [FromForm(Name = "current_password")] string? currentPassword)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
@@ -67,7 +67,7 @@ public static class Profile
         {
             errors.Add("E-mail: enter a valid address.");
         }
-        else if (await db.Users.AnyAsync(u => u.Email == email && u.Id != user.Id))
+        else if (await ManageUsers.EmailTakenAsync(db, email, user.Id))
         {
             errors.Add("E-mail: another user already has that address.");
         }
@@ -78,6 +78,12 @@ public static class Profile
         if (bio.Length > MaxBioLength)
         {
             errors.Add($"Biographical info: up to {MaxBioLength} characters.");
+        }
+        // A new address is where password resets go, so changing it takes the current password.
+        if (!string.Equals(email, user.Email, StringComparison.OrdinalIgnoreCase) && MailAddress.TryCreate(email, out _)
+            && !await users.CheckPasswordAsync(user, currentPassword ?? ""))
+        {
+            errors.Add("E-mail: to change it, enter your current password.");
         }
         if (errors.Count > 0)
         {
@@ -147,6 +153,7 @@ public static class Profile
             <p><label for="display_name">Display name publicly as</label><br><input id="display_name" name="display_name" value="{E(user.DisplayName)}" required maxlength="250"></p>
             <p><label for="nickname">Nicename (your author archive: /author/…/)</label><br><input id="nickname" name="nickname" value="{E(user.Slug)}" required maxlength="50"></p>
             <p><label for="email">E-mail</label><br><input id="email" name="email" type="email" value="{E(user.Email)}" required maxlength="100"></p>
+            <p><label for="profile_password">Current password (needed only to change the e-mail address)</label><br><input id="profile_password" name="current_password" type="password" autocomplete="current-password" maxlength="{PasswordRules.MaxLength}"></p>
             <p><label for="url">Website</label><br><input id="url" name="url" type="url" value="{E(user.Url)}" maxlength="200"></p>
             <p><label for="description">Biographical info</label><br><textarea id="description" name="description" rows="5" cols="40" maxlength="{MaxBioLength}">{E(user.Bio)}</textarea></p>
             <p><button type="submit">Update Profile</button></p>

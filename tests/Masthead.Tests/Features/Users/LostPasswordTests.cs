@@ -29,6 +29,8 @@ public sealed partial class LostPasswordTests
     public async Task LostPassword_ByEmail_LinkSetsANewPasswordOnce()
     {
         await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        // The first administrator sign-in sets the site address that mail links are built from.
+        (await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword)).Dispose();
         var client = site.Client();
         const string replacement = "river boats at dawn, every weekday";
 
@@ -42,6 +44,32 @@ public sealed partial class LostPasswordTests
         Assert.Contains("not valid any more", await reused.Content.ReadAsStringAsync());
         using var login = await TestSite.LogInAsync(site.Client(), "admin", replacement);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task LostPassword_ForgedHostHeader_LinkStillNamesTheSite()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        (await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword)).Dispose();
+        var client = site.Client();
+        client.DefaultRequestHeaders.Host = "evil.example";
+
+        (await PostFormAsync(client, "/login/lost", "/login/lost", new() { ["user_login"] = "admin" })).Dispose();
+
+        var message = File.ReadAllText(Assert.Single(Directory.GetFiles(site.MailFolder, "*.eml")));
+        Assert.DoesNotContain("evil.example", message);
+        Assert.StartsWith("/login/reset?login=admin", ResetLink(site));
+    }
+
+    [Fact]
+    public async Task LostPassword_NoSiteAddressYet_SendsNoLinkButAnswersTheSame()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+
+        using var response = await PostFormAsync(site.Client(), "/login/lost", "/login/lost", new() { ["user_login"] = "admin" });
+
+        Assert.Contains("If that account exists", await response.Content.ReadAsStringAsync());
+        Assert.False(Directory.Exists(site.MailFolder) && Directory.GetFiles(site.MailFolder).Length > 0);
     }
 
     [Fact]

@@ -105,4 +105,26 @@ public sealed class ManageUsersTests
         Assert.Equal(HttpStatusCode.BadRequest, delete.StatusCode);
         Assert.Equal(Roles.Administrator, await site.DbAsync(db => db.Users.Where(u => u.Id == ids[0]).Select(u => u.Role).SingleAsync()));
     }
+
+    [Fact]
+    public async Task DemotedAdministrator_CannotActEvenBeforeTheirCookieIsRechecked()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+        (await AddUserAsync(admin, "deputy", Roles.Administrator)).Dispose();
+        var deputy = await LogInAsync(site, "deputy", Password);
+        var deputyId = await site.DbAsync(db => db.Users.Where(u => u.Login == "deputy").Select(u => u.Id).SingleAsync());
+
+        (await BrowserForm.SubmitAsync(admin, "/admin/users", $"/admin/users/{deputyId}/role", f => f["role"] = Roles.Subscriber)).Dispose();
+        // The deputy's cookie still says administrator for up to a minute; a write is checked against the account now.
+        var fields = BrowserForm.Fields(TestSite.Parse(await deputy.GetStringAsync("/admin/profile")), "/admin/profile/sessions");
+        fields["user_login"] = "backdoor";
+        fields["email"] = "backdoor@example.org";
+        fields["pass1"] = Password;
+        fields["role"] = Roles.Administrator;
+        using var attempt = await deputy.PostAsync("/admin/users", new FormUrlEncodedContent(fields));
+
+        Assert.NotEqual("/admin/users?done=added", attempt.Headers.Location?.OriginalString);
+        Assert.False(await site.DbAsync(db => db.Users.AnyAsync(u => u.Login == "backdoor")));
+    }
 }

@@ -23,6 +23,7 @@ public sealed class ProfileTests
         ["email"] = email,
         ["url"] = "https://example.org/",
         ["description"] = "Covers the harbor.",
+        ["current_password"] = TestSite.AdminPassword,
     };
 
     [Fact]
@@ -57,6 +58,21 @@ public sealed class ProfileTests
         Assert.Contains(errors, e => e.StartsWith("Website", StringComparison.Ordinal));
         var admin = await site.DbAsync(db => db.Users.SingleAsync());
         Assert.Equal("Site Administrator", admin.DisplayName);
+    }
+
+    [Fact]
+    public async Task SaveProfile_NewEmailWithoutThePassword_IsRefused()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+        var fields = ProfileFields("Site Administrator", "site-administrator", "attacker@example.net");
+        fields["current_password"] = "";
+
+        using var response = await SubmitAsync(client, "/admin/profile", fields);
+
+        Assert.Contains("to change it, enter your current password", await response.Content.ReadAsStringAsync());
+        Assert.Equal("admin@example.invalid", await site.DbAsync(db => db.Users.Select(u => u.Email).SingleAsync()));
     }
 
     [Fact]
