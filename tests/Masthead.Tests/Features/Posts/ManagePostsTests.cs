@@ -9,16 +9,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Masthead.Tests.Features.Posts;
 
 /// <summary>The Posts screen and the trash actions, role by role, with real sign-ins and direct POSTs.</summary>
-public sealed class ManagePostsTests
+public abstract class ManagePostsTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     private const string Password = "a newsroom password for tests";
 
     private sealed record Newsroom(TestSite Site, Dictionary<string, int> Posts);
 
     /// <summary>An editor, two authors, a contributor and a subscriber, with posts of their own.</summary>
-    private static async Task<Newsroom> NewsroomAsync()
+    private async Task<Newsroom> NewsroomAsync()
     {
-        var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var site = await TestSite.StartAsync(Kind);
         var ids = new Dictionary<string, int>();
         foreach (var (login, role) in new[] { ("editor", Roles.Editor), ("author-a", Roles.Author), ("author-b", Roles.Author), ("contributor", Roles.Contributor), ("subscriber", Roles.Subscriber) })
         {
@@ -154,4 +156,14 @@ public sealed class ManagePostsTests
         using var gone = await site.Client().GetAsync("/sample-page/");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
+}
+
+public sealed class SqliteManagePostsTests : ManagePostsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresManagePostsTests : ManagePostsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

@@ -4,12 +4,14 @@ using Masthead.Tests.Infrastructure;
 namespace Masthead.Tests.Features.Users;
 
 /// <summary>Signing in and out through the real form, with antiforgery, lockout and the per-address limit.</summary>
-public sealed class LogInTests
+public abstract class LogInTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     [Fact]
     public async Task LogIn_RightPassword_ReachesTheDashboard()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = site.Client();
 
         using var response = await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword);
@@ -24,7 +26,7 @@ public sealed class LogInTests
     [Fact]
     public async Task LogIn_ByEmailInAnyCase_Works()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = site.Client();
 
         using var response = await TestSite.LogInAsync(client, "ADMIN@example.invalid", TestSite.AdminPassword);
@@ -37,7 +39,7 @@ public sealed class LogInTests
     [Fact]
     public async Task LogIn_WrongPasswordOrUnknownUser_GetTheSameAnswerAndNoSession()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
 
         using var wrongPassword = await TestSite.LogInAsync(site.Client(), "admin", "not-the-password-at-all");
         using var unknownUser = await TestSite.LogInAsync(site.Client(), "nobody-here", "not-the-password-at-all");
@@ -56,7 +58,7 @@ public sealed class LogInTests
     [Fact]
     public async Task LogIn_FiveFailures_LockTheAccountEvenForTheRightPassword()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = site.Client();
         for (var i = 0; i < 5; i++)
         {
@@ -75,7 +77,7 @@ public sealed class LogInTests
     [Fact]
     public async Task LogIn_TooManyAttemptsFromOneAddress_AnswerTooManyRequests()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite,
+        await using var site = await TestSite.StartAsync(Kind,
             new Dictionary<string, string?> { ["Accounts:LoginAttemptsPerMinute"] = "3" });
         var client = site.Client();
         for (var i = 0; i < 3; i++)
@@ -93,7 +95,7 @@ public sealed class LogInTests
     [Fact]
     public async Task LogIn_WithoutAntiforgeryToken_IsRefused()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = site.Client();
 
         using var response = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -114,7 +116,7 @@ public sealed class LogInTests
     [InlineData("javascript:alert(1)")]
     public async Task LogIn_OffSiteRedirectTo_GoesToTheAdminInstead(string redirectTo)
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
 
         using var response = await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword, redirectTo);
 
@@ -124,7 +126,7 @@ public sealed class LogInTests
     [Fact]
     public async Task LogIn_AuthCookie_IsHttpOnlyAndSameSiteLax()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
 
         using var response = await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword);
 
@@ -137,7 +139,7 @@ public sealed class LogInTests
     [Fact]
     public async Task LogOut_EndsTheSession()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = site.Client();
         (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
         var dashboard = TestSite.Parse(await client.GetStringAsync("/admin"));
@@ -160,7 +162,7 @@ public sealed class LogInTests
     [InlineData("/wp-admin/edit.php", "/admin")]
     public async Task AdminAddresses_Anonymous_LeadToTheSignInForm(string from, string to)
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
 
         using var response = await site.Client().GetAsync(from);
 
@@ -202,4 +204,14 @@ public sealed class SessionTests
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
     }
+}
+
+public sealed class SqliteLogInTests : LogInTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresLogInTests : LogInTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

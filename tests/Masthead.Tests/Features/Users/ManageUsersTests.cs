@@ -5,8 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Tests.Features.Users;
 
-public sealed class ManageUsersTests
+public abstract class ManageUsersTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     private const string Password = "a newsroom password for tests";
 
     private static async Task<HttpClient> LogInAsync(TestSite site, string login, string password)
@@ -30,7 +32,7 @@ public sealed class ManageUsersTests
     [Fact]
     public async Task AddUser_AsAuthor_CanSignInButNotManageUsers()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
 
         using var added = await AddUserAsync(admin, "linh", Roles.Author);
@@ -51,7 +53,7 @@ public sealed class ManageUsersTests
     [Fact]
     public async Task AddUser_BadInput_SaysWhatIsWrong()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
 
         using var response = await BrowserForm.SubmitAsync(admin, "/admin/users", "/admin/users", f =>
@@ -69,7 +71,7 @@ public sealed class ManageUsersTests
     [Fact]
     public async Task ChangeRoleAndDelete_ReassignPostsToTheChosenUser()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
         (await AddUserAsync(admin, "leaving", Roles.Contributor)).Dispose();
         var leaving = await site.DbAsync(db => db.Users.SingleAsync(u => u.Login == "leaving"));
@@ -90,7 +92,7 @@ public sealed class ManageUsersTests
     [Fact]
     public async Task Administrator_CannotDeleteOrDemoteThemselves()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
         (await AddUserAsync(admin, "other", Roles.Subscriber)).Dispose();
         var ids = await site.DbAsync(db => db.Users.OrderBy(u => u.Id).Select(u => u.Id).ToListAsync());
@@ -109,7 +111,7 @@ public sealed class ManageUsersTests
     [Fact]
     public async Task DemotedAdministrator_CannotActEvenBeforeTheirCookieIsRechecked()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
         (await AddUserAsync(admin, "deputy", Roles.Administrator)).Dispose();
         var deputy = await LogInAsync(site, "deputy", Password);
@@ -127,4 +129,14 @@ public sealed class ManageUsersTests
         Assert.NotEqual("/admin/users?done=added", attempt.Headers.Location?.OriginalString);
         Assert.False(await site.DbAsync(db => db.Users.AnyAsync(u => u.Login == "backdoor")));
     }
+}
+
+public sealed class SqliteManageUsersTests : ManageUsersTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresManageUsersTests : ManageUsersTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }
