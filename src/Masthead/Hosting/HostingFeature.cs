@@ -1,3 +1,7 @@
+using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Masthead.Hosting;
 
 /// <summary>Error pages, security headers and the other cross-cutting parts of serving the site.</summary>
@@ -46,15 +50,35 @@ public static class HostingFeature
     }
 }
 
-/// <summary>A minimal, theme-independent page for errors and placeholders: it must render even when the theme cannot.</summary>
+/// <summary>
+/// A minimal, theme-independent page for errors, sign-in and the admin: it must render even when the theme cannot.
+/// Admin and sign-in responses get no-store and no framing from the accounts middleware, not from each page.
+/// </summary>
 internal static class PlainPage
 {
     public static string Render(string title, string bodyHtml) => $$"""
         <!DOCTYPE html>
         <html lang="en">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{System.Net.WebUtility.HtmlEncode(title)}}</title>
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{Encode(title)}}</title>
         <style>body{font:1.1rem/1.6 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}a{color:#0b57d0}</style></head>
-        <body><main><h1>{{System.Net.WebUtility.HtmlEncode(title)}}</h1>{{bodyHtml}}</main></body>
+        <body><main><h1>{{Encode(title)}}</h1>{{bodyHtml}}</main></body>
         </html>
         """;
+
+    public static ContentHttpResult Result(string title, string bodyHtml, int statusCode = StatusCodes.Status200OK) =>
+        TypedResults.Content(Render(title, bodyHtml), "text/html; charset=utf-8", statusCode: statusCode);
+
+    public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    /// <summary>The hidden antiforgery field every form that changes something carries.</summary>
+    public static string AntiforgeryField(HttpContext http, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+    }
+
+    /// <summary>A saved-notice and a list of what went wrong, announced to screen readers.</summary>
+    public static string Messages(string? notice, IReadOnlyList<string> errors, string heading = "Not saved:") =>
+        (notice is null ? "" : $"<p role=\"status\">{Encode(notice)}</p>")
+        + (errors.Count == 0 ? "" : $"<div role=\"alert\"><p><strong>{Encode(heading)}</strong></p><ul>{string.Concat(errors.Select(e => $"<li>{Encode(e)}</li>"))}</ul></div>");
 }

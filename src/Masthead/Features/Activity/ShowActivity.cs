@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Masthead.Data;
 using Masthead.Features.Settings;
 using Masthead.Features.Users;
@@ -28,11 +27,10 @@ public static class ShowActivity
             .Skip((page - 1) * PerPage).Take(PerPage)
             .ToListAsync();
 
-        static string E(string text) => WebUtility.HtmlEncode(text);
         var rows = entries.Count == 0
             ? "<tr><td colspan=\"4\">Nothing has happened yet.</td></tr>"
-            : string.Concat(entries.Select(e => $"<tr><td>{E(PhpDateFormat.Format(settings.ToLocal(e.AtUtc), $"{settings.DateFormat} {settings.TimeFormat}"))}</td>"
-                + $"<td>{E(e.Actor)}</td><td>{E(e.Action)}{(e.Detail.Length > 0 ? ": " + E(e.Detail) : "")}</td><td>{E(e.Address)}</td></tr>"));
+            : string.Concat(entries.Select(e => $"<tr><td>{PlainPage.Encode(PhpDateFormat.Format(settings.ToLocal(e.AtUtc), $"{settings.DateFormat} {settings.TimeFormat}"))}</td>"
+                + $"<td>{PlainPage.Encode(e.Actor)}</td><td>{PlainPage.Encode(e.Action)}{(e.Detail.Length > 0 ? ": " + PlainPage.Encode(e.Detail) : "")}</td><td>{PlainPage.Encode(e.Address)}</td></tr>"));
         var nav = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. "
             + (page > 1 ? $"<a href=\"/admin/activity?paged={page - 1}\">Newer</a> " : "")
             + (page < pages ? $"<a href=\"/admin/activity?paged={page + 1}\">Older</a>" : "") + "</p></nav>";
@@ -43,8 +41,7 @@ public static class ShowActivity
             <tbody>{rows}</tbody></table>
             {nav}
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render("Activity Log", body), "text/html; charset=utf-8");
+        return PlainPage.Result("Activity Log", body);
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Permalinks;
@@ -143,9 +142,7 @@ public static class ManagePosts
         var trashedFrom = await db.PostMeta.Where(m => m.Key == TrashedStatusMeta && rows.Select(r => r.Id).Contains(m.PostId))
             .ToDictionaryAsync(m => m.PostId, m => m.Value);
 
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        var token = $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
         string Action(int id, string verb, string label) =>
             $"<form method=\"post\" action=\"/admin/{path}/{id}/{verb}\" class=\"row-action\">{token}<button type=\"submit\">{label}</button></form>";
         var tableRows = string.Concat(rows.Select(r =>
@@ -156,11 +153,11 @@ public static class ManagePosts
                 ? Action(r.Id, "restore", "Restore") + Action(r.Id, "delete", "Delete Permanently")
                 : Action(r.Id, "trash", "Trash");
             var title = r.Status == PostStatus.Publish
-                ? $"<a href=\"{E(site.UrlOf(type, r.Id, r.Slug, r.PublishedAtUtc, r.AuthorId, r.TermIds))}\">{E(r.Title)}</a>"
-                : $"{E(r.Title.Length == 0 ? "(no title)" : r.Title)} — <em>{E(Views.FirstOrDefault(v => v.Status == r.Status).Label)}</em>";
-            var categories = string.Join(", ", r.TermIds.Select(site.Term).Where(t => t?.Taxonomy == Taxonomies.Taxonomy.Category).Select(t => E(t!.Name)));
+                ? $"<a href=\"{PlainPage.Encode(site.UrlOf(type, r.Id, r.Slug, r.PublishedAtUtc, r.AuthorId, r.TermIds))}\">{PlainPage.Encode(r.Title)}</a>"
+                : $"{PlainPage.Encode(r.Title.Length == 0 ? "(no title)" : r.Title)} — <em>{PlainPage.Encode(Views.FirstOrDefault(v => v.Status == r.Status).Label)}</em>";
+            var categories = string.Join(", ", r.TermIds.Select(site.Term).Where(t => t?.Taxonomy == Taxonomies.Taxonomy.Category).Select(t => PlainPage.Encode(t!.Name)));
             var date = PhpDateFormat.Format(settings.ToLocal(r.Status == PostStatus.Publish ? r.PublishedAtUtc : r.ModifiedAtUtc), $"{settings.DateFormat} {settings.TimeFormat}");
-            return $"<tr><td>{title}</td><td>{E(site.Author(r.AuthorId)?.DisplayName)}</td><td>{categories}</td><td>{(r.Status == PostStatus.Publish ? "Published" : "Last Modified")}<br>{E(date)}</td><td>{actions}</td></tr>";
+            return $"<tr><td>{title}</td><td>{PlainPage.Encode(site.Author(r.AuthorId)?.DisplayName)}</td><td>{categories}</td><td>{(r.Status == PostStatus.Publish ? "Published" : "Last Modified")}<br>{PlainPage.Encode(date)}</td><td>{actions}</td></tr>";
         }));
         var viewLinks = string.Join(" | ", Views
             .Select(v => (v, Count: v.Status is { } s ? counts.GetValueOrDefault(s) : counts.Where(c => c.Key != PostStatus.Trash).Sum(c => c.Value)))
@@ -168,17 +165,16 @@ public static class ManagePosts
             .Select(x => $"<a href=\"/admin/{path}{(x.v.Status is null ? "" : $"?post_status={x.v.Key}")}\"{(x.v.Key == (view.Key ?? "all") ? " aria-current=\"page\"" : "")}>{x.v.Label}</a> ({x.Count})")
             .Prepend($"<a href=\"/admin/{path}?author=me\">Mine</a> ({mine})"));
         string Link(int target) => $"/admin/{path}?{string.Join('&', query.Where(q => q.Key != "paged").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"paged={target}"))}";
-        var paging = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. {(page > 1 ? $"<a href=\"{E(Link(page - 1))}\">Previous</a> " : "")}{(page < pages ? $"<a href=\"{E(Link(page + 1))}\">Next</a>" : "")}</p></nav>";
+        var paging = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. {(page > 1 ? $"<a href=\"{PlainPage.Encode(Link(page - 1))}\">Previous</a> " : "")}{(page < pages ? $"<a href=\"{PlainPage.Encode(Link(page + 1))}\">Next</a>" : "")}</p></nav>";
         var body = $"""
             {(query.ContainsKey("trashed") ? "<p role=\"status\">Moved to the Trash.</p>" : "")}
             <p><a href="/admin">Dashboard</a></p>
             <p>{viewLinks}</p>
-            <form method="get" action="/admin/{path}" role="search"><label for="post-search">Search {path}</label> <input id="post-search" name="s" value="{E(search)}"> <button type="submit">Search</button></form>
+            <form method="get" action="/admin/{path}" role="search"><label for="post-search">Search {path}</label> <input id="post-search" name="s" value="{PlainPage.Encode(search)}"> <button type="submit">Search</button></form>
             <table><caption>{(type == PostType.Page ? "Pages" : "Posts")} ({total})</caption><thead><tr><th scope="col">Title</th><th scope="col">Author</th><th scope="col">Categories</th><th scope="col">Date</th><th scope="col">Actions</th></tr></thead>
             <tbody>{(tableRows.Length == 0 ? $"<tr><td colspan=\"5\">No {path} found.</td></tr>" : tableRows)}</tbody></table>
             {paging}
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render(type == PostType.Page ? "Pages" : "Posts", body), "text/html; charset=utf-8");
+        return PlainPage.Result(type == PostType.Page ? "Pages" : "Posts", body);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Mail;
 using Masthead.Data;
 using Masthead.Features.Activity;
@@ -151,22 +150,20 @@ public static class EditSettings
 
     private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, Dictionary<string, string> v, string? notice, List<string> errors)
     {
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
         string Field(string name, string label, string type = "text") =>
-            $"<p><label for=\"{name}\">{label}</label><br><input id=\"{name}\" name=\"{name}\" type=\"{type}\" value=\"{E(v[name])}\"></p>";
-        var tokens = antiforgery.GetAndStoreTokens(http);
+            $"<p><label for=\"{name}\">{label}</label><br><input id=\"{name}\" name=\"{name}\" type=\"{type}\" value=\"{PlainPage.Encode(v[name])}\"></p>";
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
         var structure = v[SiteSettings.Names.PermalinkStructure];
         var isCommon = CommonStructures.Any(c => c.Structure == structure);
         var structures = string.Concat(CommonStructures.Select(c =>
-            $"<p><label><input type=\"radio\" name=\"{SiteSettings.Names.PermalinkStructure}\" value=\"{E(c.Structure)}\"{(c.Structure == structure ? " checked" : "")}> {E(c.Label)}: <code>{E(c.Structure)}</code></label></p>"));
+            $"<p><label><input type=\"radio\" name=\"{SiteSettings.Names.PermalinkStructure}\" value=\"{PlainPage.Encode(c.Structure)}\"{(c.Structure == structure ? " checked" : "")}> {PlainPage.Encode(c.Label)}: <code>{PlainPage.Encode(c.Structure)}</code></label></p>"));
         var days = string.Concat(Days.Select((d, i) =>
             $"<option value=\"{i}\"{(v[SiteSettings.Names.WeekStart] == i.ToString(CultureInfo.InvariantCulture) ? " selected" : "")}>{d}</option>"));
         var excerpt = v[SiteSettings.Names.ArchiveDisplay] == "excerpt";
         var body = $"""
-            {(notice is null ? "" : $"<p role=\"status\">{E(notice)}</p>")}
-            {(errors.Count == 0 ? "" : $"<div role=\"alert\"><p><strong>Not saved:</strong></p><ul>{string.Concat(errors.Select(e => $"<li>{E(e)}</li>"))}</ul></div>")}
+            {PlainPage.Messages(notice, errors)}
             <p><a href="/admin">Dashboard</a></p>
-            <form method="post" action="/admin/settings"><input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+            <form method="post" action="/admin/settings">{token}
             <fieldset><legend>General</legend>
             {Field(SiteSettings.Names.Title, "Site Title")}
             {Field(SiteSettings.Names.Tagline, "Tagline")}
@@ -187,13 +184,12 @@ public static class EditSettings
             <fieldset><legend>Permalinks</legend>
             {structures}
             <p><label><input type="radio" name="{SiteSettings.Names.PermalinkStructure}" value="custom"{(isCommon ? "" : " checked")}> Custom structure:</label>
-            <label for="permalink_custom" class="screen-reader-text">Custom structure</label><input id="permalink_custom" name="permalink_custom" value="{E(isCommon ? "" : structure)}"></p>
+            <label for="permalink_custom" class="screen-reader-text">Custom structure</label><input id="permalink_custom" name="permalink_custom" value="{PlainPage.Encode(isCommon ? "" : structure)}"></p>
             <p>Old links keep working: after a change, each post's previous address answers with a permanent redirect.</p>
             </fieldset>
             <p><button type="submit">Save Changes</button></p>
             </form>
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render("Settings", body), "text/html; charset=utf-8");
+        return PlainPage.Result("Settings", body);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Permalinks;
@@ -126,31 +125,28 @@ public static class ManageTerms
     private static async Task<ContentHttpResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, Taxonomy taxonomy,
         string? notice, List<string> errors)
     {
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
         var isCategory = taxonomy == Taxonomy.Category;
         var terms = await db.Terms.AsNoTracking().Where(t => t.Taxonomy == taxonomy).OrderBy(t => t.Name)
             .Select(t => new { t.Id, t.Name, t.Slug, t.Description, t.ParentId, Count = db.PostTerms.Count(pt => pt.TermId == t.Id && pt.Post.Type == PostType.Post && pt.Post.Status == PostStatus.Publish) })
             .ToListAsync();
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        var token = $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
         var path = PathOf(taxonomy);
         var done = http.Request.Query["done"].ToString();
         notice ??= done == "saved" ? "Saved." : done == "deleted" ? "Deleted." : null;
         string ParentOptions(int? selected, int? except) => "<option value=\"0\">None</option>" + string.Concat(terms.Where(t => t.Id != except)
-            .Select(t => $"<option value=\"{t.Id}\"{(t.Id == selected ? " selected" : "")}>{E(t.Name)}</option>"));
+            .Select(t => $"<option value=\"{t.Id}\"{(t.Id == selected ? " selected" : "")}>{PlainPage.Encode(t.Name)}</option>"));
         var rows = string.Concat(terms.Select(t => $"""
             <tr><td><form method="post" action="/admin/{path}">{token}<input type="hidden" name="term_id" value="{t.Id}">
-            <label for="name-{t.Id}" class="screen-reader-text">Name</label><input id="name-{t.Id}" name="name" value="{E(t.Name)}" required maxlength="200">
-            <label for="slug-{t.Id}" class="screen-reader-text">Slug</label><input id="slug-{t.Id}" name="slug" value="{E(t.Slug)}" maxlength="200">
+            <label for="name-{t.Id}" class="screen-reader-text">Name</label><input id="name-{t.Id}" name="name" value="{PlainPage.Encode(t.Name)}" required maxlength="200">
+            <label for="slug-{t.Id}" class="screen-reader-text">Slug</label><input id="slug-{t.Id}" name="slug" value="{PlainPage.Encode(t.Slug)}" maxlength="200">
             {(isCategory ? $"<label for=\"parent-{t.Id}\" class=\"screen-reader-text\">Parent</label><select id=\"parent-{t.Id}\" name=\"parent\">{ParentOptions(t.ParentId, t.Id)}</select>" : "")}
-            <input type="hidden" name="description" value="{E(t.Description)}"> <button type="submit">Update</button></form></td>
+            <input type="hidden" name="description" value="{PlainPage.Encode(t.Description)}"> <button type="submit">Update</button></form></td>
             <td>{t.Count}</td>
             <td><form method="post" action="/admin/{path}/{t.Id}/delete">{token}<button type="submit">Delete</button></form></td></tr>
             """));
         var label = isCategory ? "Category" : "Tag";
         var body = $"""
-            {(notice is null ? "" : $"<p role=\"status\">{E(notice)}</p>")}
-            {(errors.Count == 0 ? "" : $"<div role=\"alert\"><p><strong>Not saved:</strong></p><ul>{string.Concat(errors.Select(e => $"<li>{E(e)}</li>"))}</ul></div>")}
+            {PlainPage.Messages(notice, errors)}
             <p><a href="/admin">Dashboard</a> · <a href="/admin/categories">Categories</a> · <a href="/admin/tags">Tags</a></p>
             <table><caption>{label} list</caption><thead><tr><th scope="col">{label}</th><th scope="col">Published posts</th><th scope="col">Delete</th></tr></thead>
             <tbody>{(rows.Length == 0 ? $"<tr><td colspan=\"3\">No {label.ToLowerInvariant()} yet.</td></tr>" : rows)}</tbody></table>
@@ -163,7 +159,6 @@ public static class ManageTerms
             <p><button type="submit">Add New {label}</button></p>
             </form>
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render(isCategory ? "Categories" : "Tags", body), "text/html; charset=utf-8");
+        return PlainPage.Result(isCategory ? "Categories" : "Tags", body);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using Masthead.Data;
 using Masthead.Features.Comments;
@@ -33,8 +32,8 @@ public static class Dashboard
         int Count(PostType type, PostStatus status) => posts.Where(p => p.Type == type && p.Status == status).Sum(p => p.Count);
         int Comments(CommentApproval approval) => comments.Where(c => c.Approval == approval).Sum(c => c.Count);
 
-        var name = WebUtility.HtmlEncode(http.User.FindFirstValue("display_name") ?? http.User.Identity?.Name ?? "");
-        var tokens = antiforgery.GetAndStoreTokens(http);
+        var name = PlainPage.Encode(http.User.FindFirstValue("display_name") ?? http.User.Identity?.Name ?? "");
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
         var body = $"""
             <p>Howdy, {name}.</p>
             <section aria-labelledby="glance"><h2 id="glance">At a Glance</h2><ul>
@@ -45,17 +44,16 @@ public static class Dashboard
             {(http.Request.Query.ContainsKey("drafted") ? "<p role=\"status\">Draft saved.</p>" : "")}
             {(!canWrite ? "" : $"""
             <section aria-labelledby="quick-draft"><h2 id="quick-draft">Quick Draft</h2>
-            <form method="post" action="/admin/quick-draft"><input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
+            <form method="post" action="/admin/quick-draft">{token}
             <p><label for="post_title">Title</label><br><input id="post_title" name="post_title" maxlength="{Post.MaxTitleLength}"></p>
             <p><label for="content">Content</label><br><textarea id="content" name="content" rows="4" cols="40"></textarea></p>
             <p><button type="submit">Save Draft</button></p></form>
-            <h3>Your Drafts</h3>{(drafts.Count == 0 ? "<p>No drafts yet.</p>" : "<ul>" + string.Concat(drafts.Select(d => $"<li>{WebUtility.HtmlEncode(d.Length == 0 ? "(no title)" : d)}</li>")) + "</ul>")}
+            <h3>Your Drafts</h3>{(drafts.Count == 0 ? "<p>No drafts yet.</p>" : "<ul>" + string.Concat(drafts.Select(d => $"<li>{PlainPage.Encode(d.Length == 0 ? "(no title)" : d)}</li>")) + "</ul>")}
             </section>
             """)}
-            <form method="post" action="/logout"><input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}"><button type="submit">Log Out</button></form>
+            <form method="post" action="/logout">{token}<button type="submit">Log Out</button></form>
             <p>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPosts) ? "<a href=\"/admin/posts\">Posts</a> · " : "")}{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPages) ? "<a href=\"/admin/pages\">Pages</a> · " : "")}<a href="/admin/profile">Your profile</a>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories) ? " · <a href=\"/admin/categories\">Categories</a> · <a href=\"/admin/tags\">Tags</a>" : "")}{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageOptions) ? " · <a href=\"/admin/users\">Users</a> · <a href=\"/admin/settings\">Settings</a> · <a href=\"/admin/activity\">Activity log</a>" : "")} · <a href="/">Visit the site</a></p>
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render("Dashboard", body), "text/html; charset=utf-8");
+        return PlainPage.Result("Dashboard", body);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Settings;
@@ -83,19 +82,19 @@ public static class LogIn
 
     private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, string login, string? redirectTo, string? error)
     {
-        var tokens = antiforgery.GetAndStoreTokens(http);
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
         var loggedOut = error is not null ? ""
             : http.Request.Query.ContainsKey("loggedout") ? "<p role=\"status\">You are now logged out.</p>"
             : http.Request.Query.ContainsKey("reset") ? "<p role=\"status\">Your password has been reset. Log in with it.</p>"
             : "";
-        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {WebUtility.HtmlEncode(error)}</p>";
+        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
         var body = $"""
             {loggedOut}{alert}
             <form method="post" action="/login">
-            <input type="hidden" name="{tokens.FormFieldName}" value="{tokens.RequestToken}">
-            <input type="hidden" name="redirect_to" value="{WebUtility.HtmlEncode(SafeReturnPath(redirectTo))}">
+            {token}
+            <input type="hidden" name="redirect_to" value="{PlainPage.Encode(SafeReturnPath(redirectTo))}">
             <p><label for="user_login">Username or Email Address</label><br>
-            <input type="text" name="log" id="user_login" value="{WebUtility.HtmlEncode(login)}" autocomplete="username" required maxlength="100"></p>
+            <input type="text" name="log" id="user_login" value="{PlainPage.Encode(login)}" autocomplete="username" required maxlength="100"></p>
             <p><label for="user_pass">Password</label><br>
             <input type="password" name="pwd" id="user_pass" autocomplete="current-password" required maxlength="4096"></p>
             <p><label><input type="checkbox" name="rememberme" value="forever"> Remember Me</label></p>
@@ -104,7 +103,6 @@ public static class LogIn
             <p><a href="/login/lost">Lost your password?</a></p>
             <p><a href="/">&larr; Go to the site</a></p>
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render("Log In", body), "text/html; charset=utf-8");
+        return PlainPage.Result("Log In", body);
     }
 }

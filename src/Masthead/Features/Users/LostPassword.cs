@@ -1,4 +1,3 @@
-using System.Net;
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Mail;
@@ -20,9 +19,9 @@ public static partial class LostPassword
     private const string Sent = "If that account exists, a link to choose a new password is on its way to its e-mail address.";
 
     internal static ContentHttpResult ShowRequestForm(HttpContext http, IAntiforgery antiforgery) =>
-        Page(http, "Lost Password", $"""
+        PlainPage.Result("Lost Password", $"""
             <p>Enter your username or e-mail address. You will get a link to create a new password.</p>
-            <form method="post" action="/login/lost">{Token(http, antiforgery)}
+            <form method="post" action="/login/lost">{PlainPage.AntiforgeryField(http, antiforgery)}
             <p><label for="user_login">Username or Email Address</label><br><input id="user_login" name="user_login" autocomplete="username" required maxlength="100"></p>
             <p><button type="submit">Get New Password</button></p>
             </form>
@@ -59,7 +58,7 @@ public static partial class LostPassword
                 """, http.RequestAborted);
             await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, user.Login, user.Id);
         }
-        return Page(http, "Check your e-mail", $"<p role=\"status\">{WebUtility.HtmlEncode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
+        return PlainPage.Result("Check your e-mail", $"<p role=\"status\">{PlainPage.Encode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
     }
 
     internal static ContentHttpResult ShowResetForm(HttpContext http, IAntiforgery antiforgery,
@@ -92,12 +91,11 @@ public static partial class LostPassword
 
     private static ContentHttpResult ResetForm(HttpContext http, IAntiforgery antiforgery, string? login, string? key, string? error)
     {
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
-        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {E(error)}</p>";
-        return Page(http, "Reset Password", $"""
+        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
+        return PlainPage.Result("Reset Password", $"""
             {alert}
-            <form method="post" action="/login/reset">{Token(http, antiforgery)}
-            <input type="hidden" name="login" value="{E(login)}"><input type="hidden" name="key" value="{E(key)}">
+            <form method="post" action="/login/reset">{PlainPage.AntiforgeryField(http, antiforgery)}
+            <input type="hidden" name="login" value="{PlainPage.Encode(login)}"><input type="hidden" name="key" value="{PlainPage.Encode(key)}">
             <p><label for="pass1">New password (at least {PasswordRules.MinLength} characters)</label><br><input id="pass1" name="pass1" type="password" autocomplete="new-password" required minlength="{PasswordRules.MinLength}" maxlength="{PasswordRules.MaxLength}"></p>
             <p><label for="pass2">Repeat the new password</label><br><input id="pass2" name="pass2" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>
             <p><button type="submit">Save Password</button></p>
@@ -108,15 +106,5 @@ public static partial class LostPassword
     [LoggerMessage(Level = LogLevel.Warning, Message = "A password reset was asked for, but the site address (Settings → General) is not set; no link was sent.")]
     private static partial void LogNoSiteAddress(ILogger logger);
 
-    private static string Token(HttpContext http, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
-    }
 
-    private static ContentHttpResult Page(HttpContext http, string title, string body)
-    {
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render(title, body), "text/html; charset=utf-8");
-    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Mail;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
@@ -151,7 +150,6 @@ public static partial class ManageUsers
     private static async Task<ContentHttpResult> PageAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery,
         string? role, string? notice, List<string> errors)
     {
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
         var counts = await db.Users.GroupBy(u => u.Role).Select(g => new { Role = g.Key, Count = g.Count() }).ToListAsync();
         var list = await db.Users.AsNoTracking()
             .Where(u => role == null || u.Role == role)
@@ -159,20 +157,18 @@ public static partial class ManageUsers
             .Select(u => new { u.Id, u.Login, u.DisplayName, u.Email, u.Role, Posts = db.Posts.Count(p => p.AuthorId == u.Id) })
             .ToListAsync();
         var everyone = await db.Users.AsNoTracking().OrderBy(u => u.Login).Select(u => new { u.Id, u.Login }).ToListAsync();
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        var token = $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
         string RoleOptions(string? selected) => string.Concat(Roles.All.Select(r => $"<option value=\"{r}\"{(r == selected ? " selected" : "")}>{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(r)}</option>"));
         var views = "<a href=\"/admin/users\">All</a> (" + counts.Sum(c => c.Count) + ")"
             + string.Concat(Roles.All.Where(r => counts.Any(c => c.Role == r))
                 .Select(r => $" | <a href=\"/admin/users?role={r}\">{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(r)}</a> ({counts.Single(c => c.Role == r).Count})"));
         var rows = string.Concat(list.Select(u => $"""
-            <tr><td>{E(u.Login)}</td><td>{E(u.DisplayName)}</td><td>{E(u.Email)}</td><td>{u.Posts}</td>
-            <td>{(IsSelf(http, u.Id) ? E(u.Role) : $"<form method=\"post\" action=\"/admin/users/{u.Id}/role\">{token}<label class=\"screen-reader-text\" for=\"role-{u.Id}\">Role of {E(u.Login)}</label><select id=\"role-{u.Id}\" name=\"role\">{RoleOptions(u.Role)}</select> <button type=\"submit\">Change</button></form>")}</td>
-            <td>{(IsSelf(http, u.Id) ? "" : $"<form method=\"post\" action=\"/admin/users/{u.Id}/delete\">{token}<label for=\"reassign-{u.Id}\">Give their posts to</label> <select id=\"reassign-{u.Id}\" name=\"reassign_user\">{string.Concat(everyone.Where(o => o.Id != u.Id).Select(o => $"<option value=\"{o.Id}\">{E(o.Login)}</option>"))}</select> <button type=\"submit\">Delete</button></form>")}</td></tr>
+            <tr><td>{PlainPage.Encode(u.Login)}</td><td>{PlainPage.Encode(u.DisplayName)}</td><td>{PlainPage.Encode(u.Email)}</td><td>{u.Posts}</td>
+            <td>{(IsSelf(http, u.Id) ? PlainPage.Encode(u.Role) : $"<form method=\"post\" action=\"/admin/users/{u.Id}/role\">{token}<label class=\"screen-reader-text\" for=\"role-{u.Id}\">Role of {PlainPage.Encode(u.Login)}</label><select id=\"role-{u.Id}\" name=\"role\">{RoleOptions(u.Role)}</select> <button type=\"submit\">Change</button></form>")}</td>
+            <td>{(IsSelf(http, u.Id) ? "" : $"<form method=\"post\" action=\"/admin/users/{u.Id}/delete\">{token}<label for=\"reassign-{u.Id}\">Give their posts to</label> <select id=\"reassign-{u.Id}\" name=\"reassign_user\">{string.Concat(everyone.Where(o => o.Id != u.Id).Select(o => $"<option value=\"{o.Id}\">{PlainPage.Encode(o.Login)}</option>"))}</select> <button type=\"submit\">Delete</button></form>")}</td></tr>
             """));
         var body = $"""
-            {(notice is null ? "" : $"<p role=\"status\">{E(notice)}</p>")}
-            {(errors.Count == 0 ? "" : $"<div role=\"alert\"><p><strong>Not added:</strong></p><ul>{string.Concat(errors.Select(e => $"<li>{E(e)}</li>"))}</ul></div>")}
+            {PlainPage.Messages(notice, errors, "Not added:")}
             <p><a href="/admin">Dashboard</a></p>
             <p>{views}</p>
             <table><caption>Users</caption><thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Posts</th><th scope="col">Role</th><th scope="col">Delete</th></tr></thead>
@@ -187,8 +183,7 @@ public static partial class ManageUsers
             <p><button type="submit">Add New User</button></p>
             </form>
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render("Users", body), "text/html; charset=utf-8");
+        return PlainPage.Result("Users", body);
     }
 
     [GeneratedRegex(@"^[\p{L}\p{Nd} ._\-@]{1,60}$")]

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Mail;
 using Masthead.Data;
 using Masthead.Features.Activity;
@@ -141,21 +140,18 @@ public static class Profile
 
     private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, User user, string? notice, List<string> errors)
     {
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        var token = $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
-        var status = notice is null ? "" : $"<p role=\"status\">{E(notice)}</p>";
-        var alert = errors.Count == 0 ? "" : $"<div role=\"alert\"><p><strong>Not saved:</strong></p><ul>{string.Concat(errors.Select(e => $"<li>{E(e)}</li>"))}</ul></div>";
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
+        var messages = PlainPage.Messages(notice, errors);
         var body = $"""
-            {status}{alert}
-            <p>Logged in as <strong>{E(user.Login)}</strong>, role {E(user.Role)}. <a href="/admin">Dashboard</a></p>
+            {messages}
+            <p>Logged in as <strong>{PlainPage.Encode(user.Login)}</strong>, role {PlainPage.Encode(user.Role)}. <a href="/admin">Dashboard</a></p>
             <form method="post" action="/admin/profile">{token}
-            <p><label for="display_name">Display name publicly as</label><br><input id="display_name" name="display_name" value="{E(user.DisplayName)}" required maxlength="250"></p>
-            <p><label for="nickname">Nicename (your author archive: /author/…/)</label><br><input id="nickname" name="nickname" value="{E(user.Slug)}" required maxlength="50"></p>
-            <p><label for="email">E-mail</label><br><input id="email" name="email" type="email" value="{E(user.Email)}" required maxlength="100"></p>
+            <p><label for="display_name">Display name publicly as</label><br><input id="display_name" name="display_name" value="{PlainPage.Encode(user.DisplayName)}" required maxlength="250"></p>
+            <p><label for="nickname">Nicename (your author archive: /author/…/)</label><br><input id="nickname" name="nickname" value="{PlainPage.Encode(user.Slug)}" required maxlength="50"></p>
+            <p><label for="email">E-mail</label><br><input id="email" name="email" type="email" value="{PlainPage.Encode(user.Email)}" required maxlength="100"></p>
             <p><label for="profile_password">Current password (needed only to change the e-mail address)</label><br><input id="profile_password" name="current_password" type="password" autocomplete="current-password" maxlength="{PasswordRules.MaxLength}"></p>
-            <p><label for="url">Website</label><br><input id="url" name="url" type="url" value="{E(user.Url)}" maxlength="200"></p>
-            <p><label for="description">Biographical info</label><br><textarea id="description" name="description" rows="5" cols="40" maxlength="{MaxBioLength}">{E(user.Bio)}</textarea></p>
+            <p><label for="url">Website</label><br><input id="url" name="url" type="url" value="{PlainPage.Encode(user.Url)}" maxlength="200"></p>
+            <p><label for="description">Biographical info</label><br><textarea id="description" name="description" rows="5" cols="40" maxlength="{MaxBioLength}">{PlainPage.Encode(user.Bio)}</textarea></p>
             <p><button type="submit">Update Profile</button></p>
             </form>
             <h2>Password</h2>
@@ -168,7 +164,6 @@ public static class Profile
             <h2>Sessions</h2>
             <form method="post" action="/admin/profile/sessions">{token}<p><button type="submit">Log Out Everywhere Else</button></p></form>
             """;
-        http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Content(PlainPage.Render("Profile", body), "text/html; charset=utf-8");
+        return PlainPage.Result("Profile", body);
     }
 }
