@@ -32,6 +32,8 @@ app.MapSettings();
 app.MapTerms();
 app.MapManagePosts();
 app.MapQuickDraft();
+app.MapPostEditor();
+app.MapPostRevisions();
 app.MapThemes();
 app.MapReader();
 return await app.RunMastheadAsync(args);

@@ -1,10 +1,16 @@
 namespace Masthead.Features.Posts;
 
-/// <summary>Kinds of post, named as WordPress names them in REST and WXR.</summary>
-public enum PostType { Post, Page, Attachment }
+/// <summary>
+/// Kinds of post, named as WordPress names them in REST and WXR. A <see cref="Revision"/> is a saved copy of a
+/// post's title, text and excerpt, kept under the post as its parent.
+/// </summary>
+public enum PostType { Post, Page, Attachment, Revision }
 
-/// <summary>Lifecycle of a post; only <see cref="Publish"/> is visible to readers.</summary>
-public enum PostStatus { Draft, Pending, Future, Publish, Private, Trash }
+/// <summary>
+/// Lifecycle of a post; only <see cref="Publish"/> is visible to readers. Revisions are <see cref="Inherit"/>:
+/// they are seen only through their post.
+/// </summary>
+public enum PostStatus { Draft, Pending, Future, Publish, Private, Trash, Inherit }
 
 /// <summary>Whether readers may comment on a post.</summary>
 public enum CommentStatus { Open, Closed }
@@ -13,6 +19,12 @@ public enum CommentStatus { Open, Closed }
 public sealed class Post
 {
     public const int MaxTitleLength = 1000;
+
+    /// <summary>WordPress's limit for post content, so an export from here imports there.</summary>
+    public const int MaxContentLength = 65_525;
+
+    /// <summary>WordPress's column size for a post password.</summary>
+    public const int MaxPasswordLength = 255;
 
     public int Id { get; set; }
     public PostType Type { get; set; } = PostType.Post;
@@ -28,6 +40,8 @@ public sealed class Post
     public DateTime ModifiedAtUtc { get; set; }
     public CommentStatus CommentStatus { get; set; } = CommentStatus.Open;
     public bool IsSticky { get; set; }
+    /// <summary>When set, readers see the title and must give this password for the text (WordPress's "password protected").</summary>
+    public string Password { get; set; } = "";
     public int? FeaturedMediaId { get; set; }
     /// <summary>Approved comments, kept on the post so lists never count rows per post.</summary>
     public int CommentCount { get; set; }

@@ -10,6 +10,7 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
     {
         post.Property(p => p.Title).HasMaxLength(Post.MaxTitleLength);
         post.Property(p => p.Slug).HasMaxLength(200);
+        post.Property(p => p.Password).HasMaxLength(Post.MaxPasswordLength);
         // Reader lists: latest published posts of a type, newest first.
         post.HasIndex(p => new { p.Type, p.Status, p.PublishedAtUtc });
         // Author archives.

@@ -33,6 +33,16 @@ public static class PostHtml
             UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src", "cite" },
             AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
         };
-        return new HtmlSanitizer(options) { KeepChildNodes = true };
+        var sanitizer = new HtmlSanitizer(options) { KeepChildNodes = true };
+        // Words inside a removed element stay (an unknown wrapper's text is still the story), but the code inside a
+        // removed script or style is not prose and would otherwise show up as text.
+        sanitizer.RemovingTag += (_, removing) =>
+        {
+            if (removing.Tag.LocalName is "script" or "style" or "template" or "noscript" or "iframe" or "object")
+            {
+                removing.Tag.InnerHtml = "";
+            }
+        };
+        return sanitizer;
     }
 }

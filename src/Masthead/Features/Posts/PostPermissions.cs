@@ -40,6 +40,36 @@ public static class PostPermissions
         return own || status != PostStatus.Private || Has(page ? Capabilities.DeletePrivatePages : Capabilities.DeletePrivatePosts);
     }
 
+    /// <summary>Whether the user may open and change this post in the editor, as it stands now.</summary>
+    public static bool CanEdit(ClaimsPrincipal user, int authorId, PostType type, PostStatus status)
+    {
+        var role = user.FindFirstValue(ClaimTypes.Role);
+        var page = type == PostType.Page;
+        bool Has(string capability) => Roles.Can(role, capability);
+        var own = UserId(user) == authorId;
+        if (!Has(page ? Capabilities.EditPages : Capabilities.EditPosts))
+        {
+            return false;
+        }
+        if (status is PostStatus.Publish or PostStatus.Future && !Has(page ? Capabilities.EditPublishedPages : Capabilities.EditPublishedPosts))
+        {
+            return false;
+        }
+        if (!own && !Has(page ? Capabilities.EditOthersPages : Capabilities.EditOthersPosts))
+        {
+            return false;
+        }
+        return own || status != PostStatus.Private || Has(page ? Capabilities.EditPrivatePages : Capabilities.EditPrivatePosts);
+    }
+
+    /// <summary>Whether the user may make a post of this type public, scheduled or private (otherwise they submit it for review).</summary>
+    public static bool CanPublish(ClaimsPrincipal user, PostType type) =>
+        Roles.Can(user.FindFirstValue(ClaimTypes.Role), type == PostType.Page ? Capabilities.PublishPages : Capabilities.PublishPosts);
+
+    /// <summary>Whether the user may give posts of this type to another author, or pin them to the top (WordPress ties both to editing others' posts).</summary>
+    public static bool CanEditOthers(ClaimsPrincipal user, PostType type) =>
+        Roles.Can(user.FindFirstValue(ClaimTypes.Role), type == PostType.Page ? Capabilities.EditOthersPages : Capabilities.EditOthersPosts);
+
     /// <summary>Whether the user may see someone else's private post in the admin lists.</summary>
     public static bool CanReadPrivate(ClaimsPrincipal user) =>
         Roles.Can(user.FindFirstValue(ClaimTypes.Role), Capabilities.ReadPrivatePosts);

@@ -15,9 +15,6 @@ namespace Masthead.Features.Posts;
 /// </summary>
 public static class QuickDraft
 {
-    /// <summary>WordPress's limit for post content, so an export from here imports there.</summary>
-    public const int MaxContentLength = 65_525;
-
     public static void MapQuickDraft(this IEndpointRouteBuilder app) =>
         app.MapPost("/admin/quick-draft", SaveAsync).RequireAuthorization(Capabilities.EditPosts);
 
@@ -26,10 +23,10 @@ public static class QuickDraft
     {
         title = (title ?? "").Trim();
         content = (content ?? "").Trim();
-        if (title.Length > Post.MaxTitleLength || content.Length > MaxContentLength || (title.Length == 0 && content.Length == 0))
+        if (title.Length > Post.MaxTitleLength || content.Length > Post.MaxContentLength || (title.Length == 0 && content.Length == 0))
         {
             return TypedResults.Content(PlainPage.Render("Draft not saved",
-                $"<p role=\"alert\">Write a title or some text: titles up to {Post.MaxTitleLength} characters, text up to {MaxContentLength:N0}.</p><p><a href=\"/admin\">Back to the dashboard</a></p>"),
+                $"<p role=\"alert\">Write a title or some text: titles up to {Post.MaxTitleLength} characters, text up to {Post.MaxContentLength:N0}.</p><p><a href=\"/admin\">Back to the dashboard</a></p>"),
                 "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
         }
         if (!Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml))

@@ -8,10 +8,11 @@ namespace Masthead.Features.Posts;
 /// <summary>A single post or page: the entry, its comment thread and, for posts, links to its neighbours.</summary>
 public static class ShowPost
 {
-    public static async Task<IResult> RenderAsync(ReaderContext reader, PostRow row)
+    /// <summary>Renders the post; a <paramref name="preview"/> (an unsaved draft from the editor) has no comments or neighbours and is not for search engines.</summary>
+    public static async Task<IResult> RenderAsync(ReaderContext reader, PostRow row, bool preview = false)
     {
         var post = PostCards.Build(reader.Site, row, singular: true);
-        var comments = await CommentThreads.LoadAsync(reader.Db, row.Id, reader.Settings);
+        var comments = preview ? [] : await CommentThreads.LoadAsync(reader.Db, row.Id, reader.Settings);
         LinkTemplateModel? previous = null, next = null;
         IReadOnlyList<string> templates;
         string bodyClass;
@@ -24,11 +25,11 @@ public static class ShowPost
         {
             templates = TemplateHierarchy.SinglePost("post", row.Slug);
             bodyClass = $"single single-post postid-{row.Id}";
-            (previous, next) = await NeighboursAsync(reader, row);
+            (previous, next) = preview ? (null, null) : await NeighboursAsync(reader, row);
         }
 
         var meta = new PageMetaTemplateModel(
-            reader.DocumentTitle(post.Title), post.Excerpt, reader.Absolute(post.Url), bodyClass, NoIndex: false);
+            reader.DocumentTitle(post.Title), post.Excerpt, reader.Absolute(post.Url), bodyClass, NoIndex: preview);
         return await reader.RenderAsync(templates, meta, model => model with
         {
             Post = post,

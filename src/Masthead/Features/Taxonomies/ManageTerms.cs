@@ -97,10 +97,14 @@ public static class ManageTerms
         return TypedResults.Redirect($"/admin/{PathOf(taxonomy)}?done=saved");
     }
 
+    /// <summary>The category a post gets when it is given none (0 when the option is missing).</summary>
+    public static async Task<int> DefaultCategoryIdAsync(AppDbContext db) =>
+        int.TryParse((await db.Options.FindAsync(DefaultCategoryOption))?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
+
     private static async Task<IResult> DeleteAsync(HttpContext http, AppDbContext db, ActivityLog activity, Taxonomy taxonomy, int id)
     {
         var term = await db.Terms.SingleOrDefaultAsync(t => t.Id == id && t.Taxonomy == taxonomy);
-        var defaultCategory = int.TryParse((await db.Options.FindAsync(DefaultCategoryOption))?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : 0;
+        var defaultCategory = await DefaultCategoryIdAsync(db);
         if (term is null || term.Id == defaultCategory)
         {
             return TypedResults.BadRequest();

@@ -1,10 +1,7 @@
 using System.Net;
 using Masthead.Features.Posts;
-using Masthead.Features.Users;
 using Masthead.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Masthead.Tests.Features.Posts;
 
@@ -12,42 +9,6 @@ namespace Masthead.Tests.Features.Posts;
 public abstract class ManagePostsTests
 {
     protected abstract DatabaseKind Kind { get; }
-
-    private const string Password = "a newsroom password for tests";
-
-    private sealed record Newsroom(TestSite Site, Dictionary<string, int> Posts);
-
-    /// <summary>An editor, two authors, a contributor and a subscriber, with posts of their own.</summary>
-    private async Task<Newsroom> NewsroomAsync()
-    {
-        var site = await TestSite.StartAsync(Kind);
-        var ids = new Dictionary<string, int>();
-        foreach (var (login, role) in new[] { ("editor", Roles.Editor), ("author-a", Roles.Author), ("author-b", Roles.Author), ("contributor", Roles.Contributor), ("subscriber", Roles.Subscriber) })
-        {
-            await using var scope = site.Services.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-            var user = new User { Login = login, Email = $"{login}@example.org", DisplayName = login, Slug = login, Role = role };
-            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-            ids[login] = user.Id;
-        }
-        var posts = new Dictionary<string, int>
-        {
-            ["a-published"] = (await site.AddPostAsync(Unique.Name("A published"), p => p.AuthorId = ids["author-a"])).Id,
-            ["a-draft"] = (await site.AddPostAsync(Unique.Name("A draft"), p => { p.AuthorId = ids["author-a"]; p.Status = PostStatus.Draft; })).Id,
-            ["b-published"] = (await site.AddPostAsync(Unique.Name("B published"), p => p.AuthorId = ids["author-b"])).Id,
-            ["contributor-draft"] = (await site.AddPostAsync(Unique.Name("C draft"), p => { p.AuthorId = ids["contributor"]; p.Status = PostStatus.Draft; })).Id,
-            ["contributor-pending"] = (await site.AddPostAsync(Unique.Name("C pending"), p => { p.AuthorId = ids["contributor"]; p.Status = PostStatus.Pending; })).Id,
-        };
-        return new Newsroom(site, posts);
-    }
-
-    private static async Task<HttpClient> SignInAsync(TestSite site, string login)
-    {
-        var client = site.Client();
-        using var response = await TestSite.LogInAsync(client, login, login == "admin" ? TestSite.AdminPassword : Password);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return client;
-    }
 
     [Theory]
     [InlineData("contributor", "contributor-draft", true)]
@@ -64,9 +25,9 @@ public abstract class ManagePostsTests
     [InlineData("subscriber", "a-draft", false)]
     public async Task Trash_RoleByOwnership_AllowedOrRefusedEvenByDirectPost(string actor, string post, bool allowed)
     {
-        var newsroom = await NewsroomAsync();
+        var newsroom = await Newsroom.StartAsync(Kind);
         await using var site = newsroom.Site;
-        var client = await SignInAsync(site, actor);
+        var client = await newsroom.SignInAsync(actor);
         var id = newsroom.Posts[post];
         // The token comes from a page the actor can open; the POST goes straight to the action, as a forged form would.
         var page = TestSite.Parse(await client.GetStringAsync("/admin/profile"));
@@ -87,9 +48,9 @@ public abstract class ManagePostsTests
     [Fact]
     public async Task TrashThenRestore_BringsBackTheStatusItHad()
     {
-        var newsroom = await NewsroomAsync();
+        var newsroom = await Newsroom.StartAsync(Kind);
         await using var site = newsroom.Site;
-        var editor = await SignInAsync(site, "editor");
+        var editor = await newsroom.SignInAsync("editor");
         var id = newsroom.Posts["contributor-pending"];
 
         (await BrowserForm.SubmitAsync(editor, "/admin/posts", $"/admin/posts/{id}/trash", _ => { })).Dispose();
@@ -103,9 +64,9 @@ public abstract class ManagePostsTests
     [Fact]
     public async Task DeletePermanently_OnlyFromTheTrash()
     {
-        var newsroom = await NewsroomAsync();
+        var newsroom = await Newsroom.StartAsync(Kind);
         await using var site = newsroom.Site;
-        var admin = await SignInAsync(site, "admin");
+        var admin = await newsroom.SignInAsync("admin");
         var id = newsroom.Posts["b-published"];
 
         using var tooEarly = await BrowserForm.SubmitAsync(admin, "/admin/posts", $"/admin/posts/{id}/trash", _ => { });
@@ -123,9 +84,9 @@ public abstract class ManagePostsTests
     [Fact]
     public async Task PostsList_ShowsViewsWithCountsAndFilters()
     {
-        var newsroom = await NewsroomAsync();
+        var newsroom = await Newsroom.StartAsync(Kind);
         await using var site = newsroom.Site;
-        var contributor = await SignInAsync(site, "contributor");
+        var contributor = await newsroom.SignInAsync("contributor");
 
         var all = TestSite.Parse(await contributor.GetStringAsync("/admin/posts"));
         var drafts = TestSite.Parse(await contributor.GetStringAsync("/admin/posts?post_status=draft"));
@@ -141,10 +102,10 @@ public abstract class ManagePostsTests
     [Fact]
     public async Task PagesList_EditorsManagePagesAuthorsCannot()
     {
-        var newsroom = await NewsroomAsync();
+        var newsroom = await Newsroom.StartAsync(Kind);
         await using var site = newsroom.Site;
-        var editor = await SignInAsync(site, "editor");
-        var author = await SignInAsync(site, "author-a");
+        var editor = await newsroom.SignInAsync("editor");
+        var author = await newsroom.SignInAsync("author-a");
 
         var pages = TestSite.Parse(await editor.GetStringAsync("/admin/pages"));
         using var authorList = await author.GetAsync("/admin/pages");

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Markdig;
+using Masthead.Features.Settings;
+
+namespace Masthead.Features.Posts;
+
+/// <summary>Who can see a post once it is out: everyone, whoever has its password, or only the newsroom.</summary>
+public enum Visibility { Public, Password, Private }
+
+/// <summary>
+/// What the editor form holds, read either from a saved post or from a submitted form, so a form that fails
+/// validation comes back exactly as it was sent and nothing typed is lost.
+/// </summary>
+public sealed record EditorInput
+{
+    /// <summary>Post meta holding the Markdown a post was written in; its <see cref="Post.Content"/> is the HTML made from it.</summary>
+    public const string MarkdownMeta = "_masthead_markdown";
+
+    public const string DateFormat = "yyyy-MM-dd'T'HH:mm";
+
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+
+    public string Title { get; init; } = "";
+    public string Slug { get; init; } = "";
+    public string Content { get; init; } = "";
+    public bool IsMarkdown { get; init; }
+    public string Excerpt { get; init; } = "";
+    public IReadOnlyList<int> CategoryIds { get; init; } = [];
+    public string Tags { get; init; } = "";
+    public Visibility Visibility { get; init; }
+    public string Password { get; init; } = "";
+    /// <summary>The publish date as the site's wall clock shows it (<see cref="DateFormat"/>), or empty for "immediately".</summary>
+    public string Date { get; init; } = "";
+    public bool Sticky { get; init; }
+    public bool CommentsOpen { get; init; } = true;
+    public int? AuthorId { get; init; }
+    public int? ParentId { get; init; }
+    public int MenuOrder { get; init; }
+    public string NewCategory { get; init; } = "";
+    public int? NewCategoryParent { get; init; }
+
+    /// <summary>The post's text as HTML: Markdown is rendered; HTML is kept as written.</summary>
+    public string Html => IsMarkdown ? Markdig.Markdown.ToHtml(Content, Markdown) : Content;
+
+    /// <summary>The tags typed, split on commas as WordPress does, trimmed, without repeats.</summary>
+    public IReadOnlyList<string> TagNames =>
+        [.. Tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    public static EditorInput FromForm(IFormCollection form) => new()
+    {
+        Title = form["post_title"].ToString().Trim(),
+        Slug = form["post_name"].ToString().Trim(),
+        Content = form["content"].ToString(),
+        IsMarkdown = form["content_format"] == "markdown",
+        Excerpt = form["excerpt"].ToString().Trim(),
+        CategoryIds = [.. form["post_category[]"].Select(Number).OfType<int>().Distinct()],
+        Tags = form["tax_input[post_tag]"].ToString(),
+        Visibility = form["visibility"].ToString() switch { "password" => Visibility.Password, "private" => Visibility.Private, _ => Visibility.Public },
+        Password = form["post_password"].ToString(),
+        Date = form["post_date"].ToString().Trim(),
+        Sticky = form["sticky"].Count > 0,
+        CommentsOpen = form["comment_status"] == "open",
+        AuthorId = Number(form["post_author"]),
+        ParentId = Number(form["parent_id"]) is > 0 and var parent ? parent : null,
+        MenuOrder = int.TryParse(form["menu_order"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var order) ? order : 0,
+        NewCategory = form["newcategory"].ToString().Trim(),
+        NewCategoryParent = Number(form["newcategory_parent"]) is > 0 and var newParent ? newParent : null,
+    };
+
+    public static EditorInput FromPost(Post post, IEnumerable<int> categoryIds, IEnumerable<string> tagNames, string? markdown, SiteSettings settings, DateTime nowUtc) => new()
+    {
+        Title = post.Title,
+        Slug = post.Slug,
+        Content = markdown ?? post.Content,
+        IsMarkdown = markdown is not null,
+        Excerpt = post.Excerpt,
+        CategoryIds = [.. categoryIds],
+        Tags = string.Join(", ", tagNames),
+        Visibility = post.Status == PostStatus.Private ? Visibility.Private : post.Password.Length > 0 ? Visibility.Password : Visibility.Public,
+        Password = post.Password,
+        // A draft's date is only shown when someone chose one ahead of now; otherwise it goes out "immediately".
+        Date = post.Status is PostStatus.Publish or PostStatus.Future or PostStatus.Private || post.PublishedAtUtc > nowUtc
+            ? settings.ToLocal(post.PublishedAtUtc).ToString(DateFormat, CultureInfo.InvariantCulture)
+            : "",
+        Sticky = post.IsSticky,
+        CommentsOpen = post.CommentStatus == CommentStatus.Open,
+        AuthorId = post.AuthorId,
+        ParentId = post.ParentId,
+        MenuOrder = post.MenuOrder,
+    };
+
+    /// <summary>What is wrong with the input, in words for the writer; empty when it can be saved.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        List<string> problems = [];
+        if (Title.Length > Post.MaxTitleLength)
+        {
+            problems.Add($"The title is {Title.Length:N0} characters long; the limit is {Post.MaxTitleLength:N0}.");
+        }
+        if (Content.Length > Post.MaxContentLength)
+        {
+            problems.Add($"The text is {Content.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
+        }
+        if (Excerpt.Length > Post.MaxContentLength)
+        {
+            problems.Add($"The excerpt is {Excerpt.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
+        }
+        if (Slug.Length > Permalinks.Slug.MaxLength)
+        {
+            problems.Add($"The slug is {Slug.Length:N0} characters long; the limit is {Permalinks.Slug.MaxLength}.");
+        }
+        if (Visibility == Visibility.Password && Password.Length == 0)
+        {
+            problems.Add("A password-protected post needs a password.");
+        }
+        if (Password.Length > Post.MaxPasswordLength)
+        {
+            problems.Add($"The post password may be up to {Post.MaxPasswordLength} characters.");
+        }
+        if (Date.Length > 0 && ParsedDate is null)
+        {
+            problems.Add("The publish date is not a date and time (year-month-day hour:minute).");
+        }
+        if (TagNames.Any(t => t.Length > 200))
+        {
+            problems.Add("Each tag may be up to 200 characters.");
+        }
+        if (NewCategory.Length > 200)
+        {
+            problems.Add("A category name may be up to 200 characters.");
+        }
+        return problems;
+    }
+
+    /// <summary>The chosen publish date on the site's wall clock, when one was given and is valid.</summary>
+    public DateTime? ParsedDate =>
+        DateTime.TryParseExact(Date, [DateFormat, "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && date.Year is >= 1000 and <= 9999
+            ? date
+            : null;
+
+    private static int? Number(Microsoft.Extensions.Primitives.StringValues value) =>
+        int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    private static int? Number(string? value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+}

@@ -1,0 +1,353 @@
+using System.Security.Claims;
+using Masthead.Data;
+using Masthead.Features.Activity;
+using Masthead.Features.Permalinks;
+using Masthead.Features.Taxonomies;
+using Masthead.Features.Users;
+using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Posts;
+
+/// <summary>
+/// Writing and editing one post or page: every save is checked against the post's owner and status, cleaned of
+/// unsafe HTML for writers without <c>unfiltered_html</c>, kept as a revision, and written in one transaction.
+/// A writer who may not publish gets "Submit for Review" instead, whatever the form says.
+/// </summary>
+public static class PostEditor
+{
+    public static void MapPostEditor(this IEndpointRouteBuilder app)
+    {
+        foreach (var (type, capability) in new[] { (PostType.Post, Capabilities.EditPosts), (PostType.Page, Capabilities.EditPages) })
+        {
+            var path = EditorPage.PathOf(type);
+            app.MapGet($"/admin/{path}/new", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock) =>
+                ShowAsync(http, db, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
+            app.MapGet($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
+                ShowAsync(http, db, antiforgery, reader, clock, type, id)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/new", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, ActivityLog activity, IFormCollection form) =>
+                SaveAsync(http, db, antiforgery, reader, clock, activity, type, id: null, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
+                SaveAsync(http, db, antiforgery, reader, clock, activity, type, id, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/preview", (HttpContext http, AppDbContext db, TimeProvider clock, IFormCollection form) =>
+                PreviewAsync(http, db, clock, type, form)).RequireAuthorization(capability);
+        }
+        app.MapGet("/admin/editor.js", () => TypedResults.Text(EditorScript.Value, "text/javascript; charset=utf-8"));
+    }
+
+    private static readonly Lazy<string> EditorScript = new(() =>
+    {
+        using var stream = typeof(PostEditor).Assembly.GetManifestResourceStream("Masthead.Features.Posts.editor.js")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>
+    /// What the form holds, unsaved, drawn by the active theme as readers would see it (cleaned exactly as a save
+    /// would clean it, and marked not to be indexed).
+    /// </summary>
+    private static async Task<IResult> PreviewAsync(HttpContext http, AppDbContext db, TimeProvider clock, PostType type, IFormCollection form)
+    {
+        var input = EditorInput.FromForm(form);
+        if (input.Problems() is { Count: > 0 } problems)
+        {
+            return PlainPage.Result("Cannot preview", PlainPage.Messages(null, problems, "Fix these first:"), StatusCodes.Status400BadRequest);
+        }
+        var html = input.Html;
+        if (!Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml))
+        {
+            html = PostHtml.Sanitize(html);
+        }
+        var reader = await ReaderContext.CreateAsync(http, db);
+        var date = input.ParsedDate is { } local ? reader.Settings.ToUtc(local) : clock.GetUtcNow().UtcDateTime;
+        var tagNames = input.TagNames;
+        var tagIds = await db.Terms.Where(t => t.Taxonomy == Taxonomy.PostTag && tagNames.Contains(t.Name)).Select(t => t.Id).ToListAsync();
+        var row = new PostRow(0, type, input.Title, Slug.From(input.Slug.Length > 0 ? input.Slug : input.Title), html, input.Excerpt,
+            PostPermissions.UserId(http.User) ?? 0, date, 0, input.CommentsOpen ? CommentStatus.Open : CommentStatus.Closed, input.Sticky,
+            [.. input.CategoryIds, .. tagIds]);
+        return await ShowPost.RenderAsync(reader, row, preview: true);
+    }
+
+    /// <summary>The "you may not" page: the same words whether the post is someone else's, live, or private.</summary>
+    internal static IResult Refused(PostType type) =>
+        PlainPage.Result("Not allowed", $"<p>You are not allowed to edit this {WpName.Of(type)}.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}\">Back to the list</a></p>",
+            StatusCodes.Status403Forbidden);
+
+    /// <summary>Loads a post for its editor, or says why it cannot be edited (missing, trashed, not yours).</summary>
+    internal static async Task<(Post? Post, IResult? Problem)> LoadEditableAsync(HttpContext http, AppDbContext db, PostType type, int id)
+    {
+        var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == type);
+        if (post is null)
+        {
+            return (null, PlainPage.Result("Not found", $"<p>There is no such {WpName.Of(type)}. It may have been deleted.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}\">Back to the list</a></p>",
+                StatusCodes.Status404NotFound));
+        }
+        if (!PostPermissions.CanEdit(http.User, post.AuthorId, type, post.Status))
+        {
+            return (null, Refused(type));
+        }
+        if (post.Status == PostStatus.Trash)
+        {
+            return (null, PlainPage.Result("In the Trash", $"<p>This {WpName.Of(type)} is in the Trash. Restore it from the list, then edit it.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}?post_status=trash\">The Trash</a></p>",
+                StatusCodes.Status409Conflict));
+        }
+        return (post, null);
+    }
+
+    private static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostType type, int? id)
+    {
+        var (site, _) = await reader.GetAsync(db);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (id is null)
+        {
+            var defaultCategory = await ManageTerms.DefaultCategoryIdAsync(db);
+            var input = new EditorInput { CategoryIds = defaultCategory > 0 ? [defaultCategory] : [], AuthorId = PostPermissions.UserId(http.User) };
+            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post: null, input, errors: [], StatusCodes.Status200OK, now);
+        }
+        var (post, problem) = await LoadEditableAsync(http, db, type, id.Value);
+        if (post is null)
+        {
+            return problem!;
+        }
+        var me = PostPermissions.UserId(http.User) ?? 0;
+        var holder = await PostLocks.HolderAsync(db, post.Id, me, now);
+        if (holder is not null && http.Request.Query["take_over"] != "1")
+        {
+            return EditorPage.Locked(type, post, holder);
+        }
+        await PostLocks.TakeAsync(db, post.Id, me, now);
+        return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, await LoadInputAsync(db, post, site.Settings, now), errors: [], StatusCodes.Status200OK, now);
+    }
+
+    private static async Task<EditorInput> LoadInputAsync(AppDbContext db, Post post, Settings.SiteSettings settings, DateTime now)
+    {
+        var terms = await db.PostTerms.Where(pt => pt.PostId == post.Id).Select(pt => new { pt.TermId, pt.Term.Taxonomy, pt.Term.Name }).ToListAsync();
+        var markdown = await db.PostMeta.Where(m => m.PostId == post.Id && m.Key == EditorInput.MarkdownMeta).Select(m => m.Value).FirstOrDefaultAsync();
+        return EditorInput.FromPost(post,
+            terms.Where(t => t.Taxonomy == Taxonomy.Category).Select(t => t.TermId),
+            terms.Where(t => t.Taxonomy == Taxonomy.PostTag).Select(t => t.Name).Order(StringComparer.CurrentCultureIgnoreCase),
+            markdown, settings, now);
+    }
+
+    private static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock,
+        ActivityLog activity, PostType type, int? id, IFormCollection form)
+    {
+        var (site, _) = await reader.GetAsync(db);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var me = PostPermissions.UserId(http.User) ?? 0;
+        Post? post = null;
+        if (id is not null)
+        {
+            (post, var problem) = await LoadEditableAsync(http, db, type, id.Value);
+            if (post is null)
+            {
+                return problem!;
+            }
+        }
+        var input = EditorInput.FromForm(form);
+        var action = form["action"].ToString();
+        var canPublish = PostPermissions.CanPublish(http.User, type);
+        var canEditOthers = PostPermissions.CanEditOthers(http.User, type);
+        var canManageCategories = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories);
+        List<string> errors = [.. input.Problems()];
+        if (input.Visibility == Visibility.Private && !canPublish && action == "publish")
+        {
+            errors.Add($"Only someone who may publish can make a {WpName.Of(type)} private.");
+        }
+        if (input.NewCategory.Length > 0 && !canManageCategories)
+        {
+            errors.Add("You are not allowed to add categories; choose from the list.");
+        }
+        var authorId = post?.AuthorId ?? me;
+        if (canEditOthers && input.AuthorId is { } chosen && chosen != authorId)
+        {
+            var role = await db.Users.Where(u => u.Id == chosen).Select(u => u.Role).SingleOrDefaultAsync();
+            if (Roles.Can(role, type == PostType.Page ? Capabilities.EditPages : Capabilities.EditPosts))
+            {
+                authorId = chosen;
+            }
+            else
+            {
+                errors.Add("The chosen author cannot write; choose someone from the list.");
+            }
+        }
+        int? parentId = null;
+        if (type == PostType.Page && input.ParentId is { } parent)
+        {
+            parentId = await IsValidParentAsync(db, parent, post?.Id) ? parent : null;
+            if (parentId is null)
+            {
+                errors.Add("The parent page does not exist, or is this page or one of its children.");
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors, StatusCodes.Status400BadRequest, now);
+        }
+
+        var wasLive = post?.Status is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
+        var chosenDate = input.ParsedDate is { } local ? site.Settings.ToUtc(local) : (DateTime?)null;
+        var status = action switch
+        {
+            "publish" when !canPublish => PostStatus.Pending,
+            "publish" when input.Visibility == Visibility.Private => PostStatus.Private,
+            "publish" => (chosenDate ?? (wasLive ? post!.PublishedAtUtc : now)) > now ? PostStatus.Future : PostStatus.Publish,
+            "pending" => PostStatus.Pending,
+            _ => PostStatus.Draft,
+        };
+        var publishedAt = status is PostStatus.Publish or PostStatus.Future or PostStatus.Private
+            ? chosenDate ?? (wasLive ? post!.PublishedAtUtc : now)
+            : chosenDate ?? now;
+
+        var unfiltered = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml);
+        var html = input.Html;
+        if (!unfiltered)
+        {
+            html = PostHtml.Sanitize(html);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var isNew = post is null;
+        post ??= new Post { Type = type, AuthorId = me };
+        post.Title = input.Title;
+        post.Content = html;
+        post.Excerpt = input.Excerpt;
+        post.Status = status;
+        post.PublishedAtUtc = publishedAt;
+        post.ModifiedAtUtc = now;
+        post.AuthorId = authorId;
+        post.Password = input.Visibility == Visibility.Password ? input.Password : "";
+        post.CommentStatus = input.CommentsOpen ? CommentStatus.Open : CommentStatus.Closed;
+        if (type == PostType.Post && canEditOthers)
+        {
+            post.IsSticky = input.Sticky && input.Visibility != Visibility.Private;
+        }
+        if (type == PostType.Page)
+        {
+            post.ParentId = parentId;
+            post.MenuOrder = input.MenuOrder;
+        }
+        var wantedSlug = Slug.From(input.Slug.Length > 0 ? input.Slug : input.Title);
+        var postId = post.Id;
+        post.Slug = await Slug.UniqueAsync(wantedSlug,
+            candidate => db.Posts.AnyAsync(p => p.Slug == candidate && p.Type == type && p.Id != postId));
+        if (isNew)
+        {
+            db.Posts.Add(post);
+        }
+        await db.SaveChangesAsync();
+
+        if (type == PostType.Post)
+        {
+            await SetTermsAsync(db, post.Id, input, canManageCategories);
+        }
+        await SetMarkdownAsync(db, post.Id, input.IsMarkdown ? input.Content : null);
+        await PostRevisions.SaveAsync(db, post, me, now);
+        await PostLocks.TakeAsync(db, post.Id, me, now);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+
+        var (verb, message) = status switch
+        {
+            PostStatus.Publish when wasLive => ("updated", "updated"),
+            PostStatus.Publish => ("published", "published"),
+            PostStatus.Future => ("scheduled", "scheduled"),
+            PostStatus.Private => ("published privately", "private"),
+            PostStatus.Pending => ("submitted for review", "pending"),
+            _ => ("saved a draft of", "saved"),
+        };
+        await activity.RecordAsync(http, $"{verb} a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
+        return TypedResults.Redirect($"/admin/{EditorPage.PathOf(type)}/{post.Id}/edit?message={message}");
+    }
+
+    /// <summary>Whether <paramref name="parentId"/> is a page that is neither this page nor below it.</summary>
+    private static async Task<bool> IsValidParentAsync(AppDbContext db, int parentId, int? pageId)
+    {
+        var pages = await db.Posts.Where(p => p.Type == PostType.Page).Select(p => new { p.Id, p.ParentId }).ToDictionaryAsync(p => p.Id, p => p.ParentId);
+        var seen = new HashSet<int>();
+        for (int? at = parentId; at is { } current; at = pages.GetValueOrDefault(current))
+        {
+            if (!pages.ContainsKey(current) || current == pageId || !seen.Add(current))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Replaces the post's categories and tags: unknown category ids are dropped, new tags are created.</summary>
+    private static async Task SetTermsAsync(AppDbContext db, int postId, EditorInput input, bool canManageCategories)
+    {
+        var categoryIds = await db.Terms.Where(t => t.Taxonomy == Taxonomy.Category && input.CategoryIds.Contains(t.Id)).Select(t => t.Id).ToListAsync();
+        if (input.NewCategory.Length > 0 && canManageCategories)
+        {
+            var existing = await db.Terms.FirstOrDefaultAsync(t => t.Taxonomy == Taxonomy.Category && t.Name == input.NewCategory);
+            if (existing is null)
+            {
+                var parent = input.NewCategoryParent is { } p && await db.Terms.AnyAsync(t => t.Id == p && t.Taxonomy == Taxonomy.Category) ? p : (int?)null;
+                existing = new Term
+                {
+                    Taxonomy = Taxonomy.Category,
+                    Name = input.NewCategory,
+                    ParentId = parent,
+                    Slug = await Slug.UniqueAsync(Slug.From(input.NewCategory), candidate => db.Terms.AnyAsync(t => t.Slug == candidate && t.Taxonomy == Taxonomy.Category)),
+                };
+                db.Terms.Add(existing);
+                await db.SaveChangesAsync();
+            }
+            categoryIds.Add(existing.Id);
+        }
+        if (categoryIds.Count == 0 && await ManageTerms.DefaultCategoryIdAsync(db) is > 0 and var fallback)
+        {
+            categoryIds.Add(fallback);
+        }
+
+        List<int> tagIds = [];
+        foreach (var name in input.TagNames)
+        {
+            var upper = name.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // SQL's upper(), translated by EF
+            var tag = await db.Terms.FirstOrDefaultAsync(t => t.Taxonomy == Taxonomy.PostTag && t.Name.ToUpper() == upper);
+#pragma warning restore CA1304, CA1311, CA1862
+            if (tag is null)
+            {
+                tag = new Term
+                {
+                    Taxonomy = Taxonomy.PostTag,
+                    Name = name,
+                    Slug = await Slug.UniqueAsync(Slug.From(name), candidate => db.Terms.AnyAsync(t => t.Slug == candidate && t.Taxonomy == Taxonomy.PostTag)),
+                };
+                db.Terms.Add(tag);
+                await db.SaveChangesAsync();
+            }
+            tagIds.Add(tag.Id);
+        }
+        var wanted = categoryIds.Concat(tagIds).Distinct().ToHashSet();
+        var current = await db.PostTerms.Where(pt => pt.PostId == postId).ToListAsync();
+        db.PostTerms.RemoveRange(current.Where(pt => !wanted.Contains(pt.TermId)));
+        db.PostTerms.AddRange(wanted.Except(current.Select(pt => pt.TermId)).Select(termId => new PostTerm { PostId = postId, TermId = termId }));
+    }
+
+    /// <summary>Keeps (or forgets) the Markdown a post's HTML was made from.</summary>
+    internal static async Task SetMarkdownAsync(AppDbContext db, int postId, string? markdown)
+    {
+        var meta = await db.PostMeta.FirstOrDefaultAsync(m => m.PostId == postId && m.Key == EditorInput.MarkdownMeta);
+        if (markdown is null)
+        {
+            if (meta is not null)
+            {
+                db.PostMeta.Remove(meta);
+            }
+            return;
+        }
+        if (meta is null)
+        {
+            db.PostMeta.Add(new PostMeta { PostId = postId, Key = EditorInput.MarkdownMeta, Value = markdown });
+        }
+        else
+        {
+            meta.Value = markdown;
+        }
+    }
+}

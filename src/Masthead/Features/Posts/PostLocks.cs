@@ -1,0 +1,47 @@
+using System.Globalization;
+using Masthead.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Posts;
+
+/// <summary>
+/// Who has a post open in the editor, kept as WordPress keeps it (post meta <c>_edit_lock</c> = "unix time:user id").
+/// Opening the editor or autosaving renews the lock; it lapses after <see cref="Lifetime"/> without either, so a
+/// closed tab never blocks anyone for long.
+/// </summary>
+public static class PostLocks
+{
+    public const string MetaKey = "_edit_lock";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(150);
+
+    /// <summary>Someone else who holds the post right now, or null when it is free or yours.</summary>
+    public static async Task<string?> HolderAsync(AppDbContext db, int postId, int me, DateTime nowUtc)
+    {
+        var value = await db.PostMeta.Where(m => m.PostId == postId && m.Key == MetaKey).Select(m => m.Value).FirstOrDefaultAsync();
+        if (value?.Split(':') is not [var time, var user]
+            || !long.TryParse(time, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || !int.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out var holder)
+            || holder == me
+            || DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime + Lifetime < nowUtc)
+        {
+            return null;
+        }
+        return await db.Users.Where(u => u.Id == holder).Select(u => u.DisplayName).FirstOrDefaultAsync();
+    }
+
+    /// <summary>Marks the post as open by <paramref name="me"/> from now (saved with the caller's next SaveChanges).</summary>
+    public static async Task TakeAsync(AppDbContext db, int postId, int me, DateTime nowUtc)
+    {
+        var value = string.Create(CultureInfo.InvariantCulture, $"{new DateTimeOffset(nowUtc, TimeSpan.Zero).ToUnixTimeSeconds()}:{me}");
+        var meta = await db.PostMeta.FirstOrDefaultAsync(m => m.PostId == postId && m.Key == MetaKey);
+        if (meta is null)
+        {
+            db.PostMeta.Add(new PostMeta { PostId = postId, Key = MetaKey, Value = value });
+        }
+        else
+        {
+            meta.Value = value;
+        }
+        await db.SaveChangesAsync();
+    }
+}
