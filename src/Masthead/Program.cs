@@ -34,6 +34,7 @@ app.MapManagePosts();
 app.MapQuickDraft();
 app.MapPostEditor();
 app.MapPostRevisions();
+app.MapPostPasswords();
 app.MapThemes();
 app.MapReader();
 return await app.RunMastheadAsync(args);

@@ -46,7 +46,8 @@ public static class ListPosts
             rows.AddRange(await reader.Db.Posts.AsNoTracking().Published().Where(p => stickyIds.Contains(p.Id)).Newest().Select(PostCards.Row).ToListAsync());
         }
         rows.AddRange(await query.Newest().Skip((pageNumber - 1) * perPage).Take(perPage).Select(PostCards.Row).ToListAsync());
-        IReadOnlyList<PostTemplateModel> posts = [.. rows.Select(row => PostCards.Build(reader.Site, row, singular: false))];
+        var given = PostPasswords.Given(reader.Http);
+        IReadOnlyList<PostTemplateModel> posts = [.. rows.Select(row => PostCards.Build(reader.Site, row, singular: false, given))];
         if (reader.Settings.ArchiveDisplay == Settings.ArchiveDisplay.Excerpt)
         {
             posts = [.. posts.Select(p => p with { Content = "", HasMore = false })];

@@ -14,11 +14,14 @@ namespace Masthead.Features.Posts;
 /// <summary>
 /// The Posts and Pages screens: status views with counts (All, Mine, Published, Scheduled, Drafts, Pending, Private, Trash),
 /// search, category and month filters, pages of 20, and the trash, restore and delete-permanently actions, each
-/// checked against the post's owner and status. The editor itself is still to come.
+/// checked against the post's owner and status. Titles lead to the editor.
 /// </summary>
 public static class ManagePosts
 {
     public const int PerPage = 20;
+
+    /// <summary>How many posts one bulk action may touch; a page shows 20, so this only stops abuse.</summary>
+    private const int MaxBulk = 200;
     public const string TrashedStatusMeta = "_wp_trash_meta_status";
 
     private static readonly (string Key, string Label, PostStatus? Status)[] Views =
@@ -39,6 +42,8 @@ public static class ManagePosts
                 app.MapPost($"/admin/{path}/{{id:int}}/{verb}", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
                     ChangeAsync(http, db, activity, type, id, change)).RequireAuthorization(capability);
             }
+            app.MapPost($"/admin/{path}/bulk", (HttpContext http, AppDbContext db, ActivityLog activity, TimeProvider clock, IFormCollection form) =>
+                BulkAsync(http, db, activity, clock, type, form)).RequireAuthorization(capability);
         }
     }
 
@@ -53,6 +58,23 @@ public static class ManagePosts
         {
             return TypedResults.NotFound();
         }
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (!await TryChangeAsync(http, db, post, change))
+        {
+            return TypedResults.Content(PlainPage.Render("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>"),
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+        }
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        await activity.RecordAsync(http, change switch { Change.Trash => "moved a post to the trash", Change.Restore => "restored a post", _ => "deleted a post" },
+            http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), post.Title);
+        return TypedResults.Redirect(change == Change.Trash ? $"/admin/{PathOf(type)}?trashed=1" : $"/admin/{PathOf(type)}?post_status=trash");
+    }
+
+    /// <summary>Trashes, restores or deletes one post if the user may (judging a trashed post by the status it had); false when not allowed.</summary>
+    private static async Task<bool> TryChangeAsync(HttpContext http, AppDbContext db, Post post, Change change)
+    {
+        var id = post.Id;
         var trashedFrom = await db.PostMeta.SingleOrDefaultAsync(m => m.PostId == id && m.Key == TrashedStatusMeta);
         var judgedStatus = post.Status == PostStatus.Trash && WpName.TryParse<PostStatus>(trashedFrom?.Value, out var before) ? before : post.Status;
         var allowed = PostPermissions.CanDelete(http.User, post.AuthorId, post.Type, judgedStatus) && change switch
@@ -62,8 +84,7 @@ public static class ManagePosts
         };
         if (!allowed)
         {
-            return TypedResults.Content(PlainPage.Render("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>"),
-                "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+            return false;
         }
         switch (change)
         {
@@ -80,15 +101,82 @@ public static class ManagePosts
                     db.PostMeta.Remove(trashedFrom);
                 }
                 break;
-            // CASE: gone for good, with its terms, meta and comments.
+            // CASE: gone for good, with its revisions, terms, meta and comments.
             case Change.Delete:
+                await db.Posts.Where(p => p.ParentId == id && p.Type == PostType.Revision).ExecuteDeleteAsync();
                 db.Posts.Remove(post);
                 break;
         }
+        return true;
+    }
+
+    /// <summary>
+    /// One action on every ticked post: each is checked on its own, the allowed ones change together in one
+    /// transaction, and the answer says how many were changed and how many were not allowed.
+    /// </summary>
+    private static async Task<IResult> BulkAsync(HttpContext http, AppDbContext db, ActivityLog activity, TimeProvider clock, PostType type, IFormCollection form)
+    {
+        var path = PathOf(type);
+        var ids = form["post[]"].Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Where(n => n > 0).Distinct().Take(MaxBulk).ToList();
+        var action = form["bulk_action"].ToString();
+        if (ids.Count == 0 || action.Length == 0)
+        {
+            return TypedResults.Redirect($"/admin/{path}?bulk=none");
+        }
+        var posts = await db.Posts.Where(p => ids.Contains(p.Id) && p.Type == type).ToListAsync();
+        int? categoryId = action.StartsWith("category:", StringComparison.Ordinal)
+            && int.TryParse(action["category:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var c)
+            && type == PostType.Post && await db.Terms.AnyAsync(t => t.Id == c && t.Taxonomy == Taxonomies.Taxonomy.Category) ? c : null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changed = 0;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        foreach (var post in posts)
+        {
+            var editable = post.Status != PostStatus.Trash && PostPermissions.CanEdit(http.User, post.AuthorId, type, post.Status);
+            var done = action switch
+            {
+                "trash" => await TryChangeAsync(http, db, post, Change.Trash),
+                "restore" => await TryChangeAsync(http, db, post, Change.Restore),
+                "delete" => await TryChangeAsync(http, db, post, Change.Delete),
+                "draft" or "pending" when editable => SetStatus(post, action == "draft" ? PostStatus.Draft : PostStatus.Pending, now),
+                "publish" when editable && PostPermissions.CanPublish(http.User, type) && post.Status is PostStatus.Draft or PostStatus.Pending =>
+                    Publish(post, now, clock),
+                _ when categoryId is { } category && editable => await AddCategoryAsync(db, post.Id, category),
+                _ => false,
+            };
+            changed += done ? 1 : 0;
+        }
         await db.SaveChangesAsync();
-        await activity.RecordAsync(http, change switch { Change.Trash => "moved a post to the trash", Change.Restore => "restored a post", _ => "deleted a post" },
-            http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), post.Title);
-        return TypedResults.Redirect(change == Change.Trash ? $"/admin/{PathOf(type)}?trashed=1" : $"/admin/{PathOf(type)}?post_status=trash");
+        await transaction.CommitAsync();
+        if (changed > 0)
+        {
+            await activity.RecordAsync(http, $"changed {changed} {path} at once", http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), action);
+        }
+        return TypedResults.Redirect(string.Create(CultureInfo.InvariantCulture, $"/admin/{path}?bulk=done&changed={changed}&skipped={ids.Count - changed}"));
+    }
+
+    private static bool SetStatus(Post post, PostStatus status, DateTime now)
+    {
+        post.Status = status;
+        post.ModifiedAtUtc = now;
+        return true;
+    }
+
+    private static bool Publish(Post post, DateTime now, TimeProvider clock)
+    {
+        // A draft's date is when it was last touched; publishing it now dates it now, unless it was set ahead.
+        post.Publish(post.PublishedAtUtc > now ? post.PublishedAtUtc : now, clock);
+        return true;
+    }
+
+    private static async Task<bool> AddCategoryAsync(AppDbContext db, int postId, int categoryId)
+    {
+        if (!await db.PostTerms.AnyAsync(pt => pt.PostId == postId && pt.TermId == categoryId))
+        {
+            db.PostTerms.Add(new PostTerm { PostId = postId, TermId = categoryId });
+        }
+        return true;
     }
 
     internal static async Task<ContentHttpResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState,
@@ -135,7 +223,18 @@ public static class ManagePosts
         var total = await filtered.CountAsync();
         var pages = Math.Max(1, (total + PerPage - 1) / PerPage);
         var page = int.TryParse(query["paged"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, pages) : 1;
-        var rows = await filtered.OrderByDescending(p => p.PublishedAtUtc).ThenByDescending(p => p.Id)
+        var orderBy = query["orderby"].ToString() is "title" or "author" ? query["orderby"].ToString() : "date";
+        var ascending = query["order"] == "asc";
+        var sorted = (orderBy, ascending) switch
+        {
+            ("title", true) => filtered.OrderBy(p => p.Title).ThenBy(p => p.Id),
+            ("title", false) => filtered.OrderByDescending(p => p.Title).ThenByDescending(p => p.Id),
+            ("author", true) => filtered.OrderBy(p => db.Users.Where(u => u.Id == p.AuthorId).Select(u => u.DisplayName).FirstOrDefault()).ThenByDescending(p => p.PublishedAtUtc),
+            ("author", false) => filtered.OrderByDescending(p => db.Users.Where(u => u.Id == p.AuthorId).Select(u => u.DisplayName).FirstOrDefault()).ThenByDescending(p => p.PublishedAtUtc),
+            (_, true) => filtered.OrderBy(p => p.PublishedAtUtc).ThenBy(p => p.Id),
+            _ => filtered.OrderByDescending(p => p.PublishedAtUtc).ThenByDescending(p => p.Id),
+        };
+        var rows = await sorted
             .Skip((page - 1) * PerPage).Take(PerPage)
             .Select(p => new { p.Id, p.Title, p.Slug, p.Status, p.AuthorId, p.PublishedAtUtc, p.ModifiedAtUtc, TermIds = p.Terms.Select(t => t.TermId).ToList() })
             .ToListAsync();
@@ -152,12 +251,14 @@ public static class ManagePosts
             var actions = !canDelete ? "" : r.Status == PostStatus.Trash
                 ? Action(r.Id, "restore", "Restore") + Action(r.Id, "delete", "Delete Permanently")
                 : Action(r.Id, "trash", "Trash");
-            var title = r.Status == PostStatus.Publish
-                ? $"<a href=\"{PlainPage.Encode(site.UrlOf(type, r.Id, r.Slug, r.PublishedAtUtc, r.AuthorId, r.TermIds))}\">{PlainPage.Encode(r.Title)}</a>"
-                : $"{PlainPage.Encode(r.Title.Length == 0 ? "(no title)" : r.Title)} — <em>{PlainPage.Encode(Views.FirstOrDefault(v => v.Status == r.Status).Label)}</em>";
+            var name = PlainPage.Encode(r.Title.Length == 0 ? "(no title)" : r.Title);
+            var canEdit = r.Status != PostStatus.Trash && PostPermissions.CanEdit(http.User, r.AuthorId, type, r.Status);
+            var title = (canEdit ? $"<a href=\"/admin/{path}/{r.Id}/edit\">{name}</a>" : name)
+                + (r.Status == PostStatus.Publish ? "" : $" — <em>{PlainPage.Encode(Views.FirstOrDefault(v => v.Status == r.Status).Label)}</em>")
+                + (r.Status == PostStatus.Publish ? $" <a href=\"{PlainPage.Encode(site.UrlOf(type, r.Id, r.Slug, r.PublishedAtUtc, r.AuthorId, r.TermIds))}\" aria-label=\"View “{name}”\">View</a>" : "");
             var categories = string.Join(", ", r.TermIds.Select(site.Term).Where(t => t?.Taxonomy == Taxonomies.Taxonomy.Category).Select(t => PlainPage.Encode(t!.Name)));
             var date = PhpDateFormat.Format(settings.ToLocal(r.Status == PostStatus.Publish ? r.PublishedAtUtc : r.ModifiedAtUtc), $"{settings.DateFormat} {settings.TimeFormat}");
-            return $"<tr><td>{title}</td><td>{PlainPage.Encode(site.Author(r.AuthorId)?.DisplayName)}</td><td>{categories}</td><td>{(r.Status == PostStatus.Publish ? "Published" : "Last Modified")}<br>{PlainPage.Encode(date)}</td><td>{actions}</td></tr>";
+            return $"<tr><td><input type=\"checkbox\" name=\"post[]\" value=\"{r.Id}\" form=\"bulk\" aria-label=\"Select “{name}”\"></td><td>{title}</td><td>{PlainPage.Encode(site.Author(r.AuthorId)?.DisplayName)}</td><td>{categories}</td><td>{(r.Status == PostStatus.Publish ? "Published" : "Last Modified")}<br>{PlainPage.Encode(date)}</td><td>{actions}</td></tr>";
         }));
         var viewLinks = string.Join(" | ", Views
             .Select(v => (v, Count: v.Status is { } s ? counts.GetValueOrDefault(s) : counts.Where(c => c.Key != PostStatus.Trash).Sum(c => c.Value)))
@@ -165,14 +266,37 @@ public static class ManagePosts
             .Select(x => $"<a href=\"/admin/{path}{(x.v.Status is null ? "" : $"?post_status={x.v.Key}")}\"{(x.v.Key == (view.Key ?? "all") ? " aria-current=\"page\"" : "")}>{x.v.Label}</a> ({x.Count})")
             .Prepend($"<a href=\"/admin/{path}?author=me\">Mine</a> ({mine})"));
         string Link(int target) => $"/admin/{path}?{string.Join('&', query.Where(q => q.Key != "paged").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"paged={target}"))}";
+        // A column header sorts by itself, and a second click turns the order around, as WordPress's list tables do.
+        string Sortable(string column, string label)
+        {
+            var current = orderBy == column;
+            var next = current && !ascending ? "asc" : current ? "desc" : column == "date" ? "desc" : "asc";
+            var link = $"/admin/{path}?{string.Join('&', query.Where(q => q.Key is not ("orderby" or "order" or "paged" or "bulk" or "changed" or "skipped")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"orderby={column}&order={next}"))}";
+            var sort = current ? $" aria-sort=\"{(ascending ? "ascending" : "descending")}\"" : "";
+            return $"<th scope=\"col\"{sort}><a href=\"{PlainPage.Encode(link)}\">{label}</a></th>";
+        }
+        var categoryOptions = type != PostType.Post ? "" : string.Concat(site.Categories.Select(t => $"<option value=\"category:{t.Id}\">Add to category: {PlainPage.Encode(t.Name)}</option>"));
+        var bulkForm = $"""
+            <form method="post" action="/admin/{path}/bulk" id="bulk">{token}
+            <label for="bulk-action">Bulk actions</label> <select id="bulk-action" name="bulk_action">
+            <option value="">Choose an action</option>
+            {(view.Status == PostStatus.Trash ? "<option value=\"restore\">Restore</option><option value=\"delete\">Delete Permanently</option>"
+                : $"<option value=\"trash\">Move to Trash</option><option value=\"draft\">Set status: Draft</option><option value=\"pending\">Set status: Pending Review</option>{(PostPermissions.CanPublish(http.User, type) ? "<option value=\"publish\">Publish</option>" : "")}{categoryOptions}")}
+            </select> <button type="submit">Apply</button></form>
+            """;
+        var bulkResult = query["bulk"] == "done"
+            ? $"<p role=\"status\">{PlainPage.Encode(query["changed"])} changed{(query["skipped"] is { Count: > 0 } skipped && skipped != "0" ? $", {PlainPage.Encode(skipped)} not changed (not allowed, or not in a state that action applies to)" : "")}.</p>"
+            : "";
         var paging = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. {(page > 1 ? $"<a href=\"{PlainPage.Encode(Link(page - 1))}\">Previous</a> " : "")}{(page < pages ? $"<a href=\"{PlainPage.Encode(Link(page + 1))}\">Next</a>" : "")}</p></nav>";
         var body = $"""
             {(query.ContainsKey("trashed") ? "<p role=\"status\">Moved to the Trash.</p>" : "")}
-            <p><a href="/admin">Dashboard</a></p>
+            <p><a href="/admin">Dashboard</a> · <a href="/admin/{path}/new">Add New {(type == PostType.Page ? "Page" : "Post")}</a></p>
+            {bulkResult}
             <p>{viewLinks}</p>
             <form method="get" action="/admin/{path}" role="search"><label for="post-search">Search {path}</label> <input id="post-search" name="s" value="{PlainPage.Encode(search)}"> <button type="submit">Search</button></form>
-            <table><caption>{(type == PostType.Page ? "Pages" : "Posts")} ({total})</caption><thead><tr><th scope="col">Title</th><th scope="col">Author</th><th scope="col">Categories</th><th scope="col">Date</th><th scope="col">Actions</th></tr></thead>
-            <tbody>{(tableRows.Length == 0 ? $"<tr><td colspan=\"5\">No {path} found.</td></tr>" : tableRows)}</tbody></table>
+            <table><caption>{(type == PostType.Page ? "Pages" : "Posts")} ({total})</caption><thead><tr><th scope="col">Select</th>{Sortable("title", "Title")}{Sortable("author", "Author")}<th scope="col">Categories</th>{Sortable("date", "Date")}<th scope="col">Actions</th></tr></thead>
+            <tbody>{(tableRows.Length == 0 ? $"<tr><td colspan=\"6\">No {path} found.</td></tr>" : tableRows)}</tbody></table>
+            {bulkForm}
             {paging}
             """;
         return PlainPage.Result(type == PostType.Page ? "Pages" : "Posts", body);

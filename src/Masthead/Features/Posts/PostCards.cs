@@ -16,7 +16,11 @@ namespace Masthead.Features.Posts;
 /// </summary>
 public sealed record PostRow(
     int Id, PostType Type, string Title, string Slug, string Content, string Excerpt, int AuthorId,
-    DateTime PublishedAtUtc, int CommentCount, CommentStatus CommentStatus, bool IsSticky, List<int> TermIds);
+    DateTime PublishedAtUtc, int CommentCount, CommentStatus CommentStatus, bool IsSticky, List<int> TermIds, string Password)
+{
+    /// <summary>Whether readers must give the post's password first, with <paramref name="given"/> the one this reader gave last.</summary>
+    public bool IsLocked(string? given) => Password.Length > 0 && Password != given;
+}
 
 /// <summary>Turns post rows into the <see cref="PostTemplateModel"/> a theme renders.</summary>
 public static partial class PostCards
@@ -26,9 +30,13 @@ public static partial class PostCards
 
     public static readonly Expression<Func<Post, PostRow>> Row = p => new PostRow(
         p.Id, p.Type, p.Title, p.Slug, p.Content, p.Excerpt, p.AuthorId, p.PublishedAtUtc, p.CommentCount, p.CommentStatus, p.IsSticky,
-        p.Terms.Select(t => t.TermId).ToList());
+        p.Terms.Select(t => t.TermId).ToList(), p.Password);
 
-    public static PostTemplateModel Build(SiteSnapshot site, PostRow row, bool singular)
+    /// <summary>
+    /// The post as a theme sees it. A password-protected post the reader has not unlocked (<paramref name="givenPassword"/>
+    /// is the one they gave last) shows its title and the password form instead of its text, as WordPress shows it.
+    /// </summary>
+    public static PostTemplateModel Build(SiteSnapshot site, PostRow row, bool singular, string? givenPassword = null)
     {
         var termIds = row.TermIds;
         var settings = site.Settings;
@@ -37,6 +45,15 @@ public static partial class PostCards
         var terms = termIds.Select(site.Term).OfType<TermInfo>().OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
         var url = site.UrlOf(row.Type, row.Id, row.Slug, row.PublishedAtUtc, row.AuthorId, termIds);
 
+        if (row.IsLocked(givenPassword))
+        {
+            return new PostTemplateModel(
+                row.Id, WpName.Of(row.Type), $"Protected: {row.Title}", url,
+                PhpDateFormat.Format(local, settings.DateFormat), local.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+                author?.DisplayName ?? "", site.AuthorUrl(author),
+                PostPasswords.Form(row.Id, url), "There is no excerpt because this is a protected post.",
+                HasMore: false, row.IsSticky, row.CommentCount, CommentsOpen: false, [], []);
+        }
         var content = row.Content;
         var more = content.IndexOf(MoreTag, StringComparison.Ordinal);
         var hasMore = !singular && more >= 0;

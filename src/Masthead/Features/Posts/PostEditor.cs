@@ -65,7 +65,7 @@ public static class PostEditor
         var tagIds = await db.Terms.Where(t => t.Taxonomy == Taxonomy.PostTag && tagNames.Contains(t.Name)).Select(t => t.Id).ToListAsync();
         var row = new PostRow(0, type, input.Title, Slug.From(input.Slug.Length > 0 ? input.Slug : input.Title), html, input.Excerpt,
             PostPermissions.UserId(http.User) ?? 0, date, 0, input.CommentsOpen ? CommentStatus.Open : CommentStatus.Closed, input.Sticky,
-            [.. input.CategoryIds, .. tagIds]);
+            [.. input.CategoryIds, .. tagIds], Password: "");
         return await ShowPost.RenderAsync(reader, row, preview: true);
     }
 

@@ -11,8 +11,10 @@ public static class ShowPost
     /// <summary>Renders the post; a <paramref name="preview"/> (an unsaved draft from the editor) has no comments or neighbours and is not for search engines.</summary>
     public static async Task<IResult> RenderAsync(ReaderContext reader, PostRow row, bool preview = false)
     {
-        var post = PostCards.Build(reader.Site, row, singular: true);
-        var comments = preview ? [] : await CommentThreads.LoadAsync(reader.Db, row.Id, reader.Settings);
+        var given = PostPasswords.Given(reader.Http);
+        var post = PostCards.Build(reader.Site, row, singular: true, given);
+        // A protected post's comments are as private as its text.
+        var comments = preview || row.IsLocked(given) ? [] : await CommentThreads.LoadAsync(reader.Db, row.Id, reader.Settings);
         LinkTemplateModel? previous = null, next = null;
         IReadOnlyList<string> templates;
         string bodyClass;

@@ -26,7 +26,18 @@ public static class Dashboard
         var drafts = await db.Posts.AsNoTracking()
             .Where(p => p.Type == PostType.Post && p.Status == PostStatus.Draft && p.AuthorId == me)
             .OrderByDescending(p => p.ModifiedAtUtc).Take(5)
-            .Select(p => p.Title)
+            .Select(p => new { p.Id, p.Title })
+            .ToListAsync();
+        var role = http.User.FindFirstValue(ClaimTypes.Role);
+        // Editors review what contributors submit; everyone else sees only their own drafts.
+        var pending = !Roles.Can(role, Capabilities.EditOthersPosts) ? [] : await db.Posts.AsNoTracking()
+            .Where(p => p.Type == PostType.Post && p.Status == PostStatus.Pending)
+            .OrderBy(p => p.ModifiedAtUtc).Take(10)
+            .Select(p => new { p.Id, p.Title, Author = db.Users.Where(u => u.Id == p.AuthorId).Select(u => u.DisplayName).FirstOrDefault() })
+            .ToListAsync();
+        var activity = !Roles.Can(role, Capabilities.ManageOptions) ? [] : await db.Set<Masthead.Features.Activity.ActivityEntry>().AsNoTracking()
+            .OrderByDescending(a => a.Id).Take(5)
+            .Select(a => new { a.Actor, a.Action, a.Detail })
             .ToListAsync();
         var canWrite = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPosts);
         int Count(PostType type, PostStatus status) => posts.Where(p => p.Type == type && p.Status == status).Sum(p => p.Count);
@@ -48,7 +59,19 @@ public static class Dashboard
             <p><label for="post_title">Title</label><br><input id="post_title" name="post_title" maxlength="{Post.MaxTitleLength}"></p>
             <p><label for="content">Content</label><br><textarea id="content" name="content" rows="4" cols="40"></textarea></p>
             <p><button type="submit">Save Draft</button></p></form>
-            <h3>Your Drafts</h3>{(drafts.Count == 0 ? "<p>No drafts yet.</p>" : "<ul>" + string.Concat(drafts.Select(d => $"<li>{PlainPage.Encode(d.Length == 0 ? "(no title)" : d)}</li>")) + "</ul>")}
+            <h3>Your Drafts</h3>{(drafts.Count == 0 ? "<p>No drafts yet.</p>" : "<ul>" + string.Concat(drafts.Select(d => $"<li><a href=\"/admin/posts/{d.Id}/edit\">{PlainPage.Encode(d.Title.Length == 0 ? "(no title)" : d.Title)}</a></li>")) + "</ul>")}
+            <p><a href="/admin/posts/new">Write a full post</a></p>
+            </section>
+            """)}
+            {(!Roles.Can(role, Capabilities.EditOthersPosts) ? "" : $"""
+            <section aria-labelledby="pending-review"><h2 id="pending-review">Pending Review</h2>
+            {(pending.Count == 0 ? "<p>Nothing is waiting for review.</p>" : "<ul>" + string.Concat(pending.Select(p => $"<li><a href=\"/admin/posts/{p.Id}/edit\">{PlainPage.Encode(p.Title.Length == 0 ? "(no title)" : p.Title)}</a> by {PlainPage.Encode(p.Author)}</li>")) + "</ul>")}
+            </section>
+            """)}
+            {(!Roles.Can(role, Capabilities.ManageOptions) ? "" : $"""
+            <section aria-labelledby="recent-activity"><h2 id="recent-activity">Recent Activity</h2>
+            {(activity.Count == 0 ? "<p>Nothing yet.</p>" : "<ul>" + string.Concat(activity.Select(a => $"<li>{PlainPage.Encode(a.Actor)} {PlainPage.Encode(a.Action)}{(a.Detail.Length == 0 ? "" : ": " + PlainPage.Encode(a.Detail))}</li>")) + "</ul>")}
+            <p><a href="/admin/activity">The whole activity log</a></p>
             </section>
             """)}
             <form method="post" action="/logout">{token}<button type="submit">Log Out</button></form>

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Permalinks;
+using Masthead.Features.Posts;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -154,7 +155,7 @@ public static partial class ManageUsers
         var list = await db.Users.AsNoTracking()
             .Where(u => role == null || u.Role == role)
             .OrderBy(u => u.Login)
-            .Select(u => new { u.Id, u.Login, u.DisplayName, u.Email, u.Role, Posts = db.Posts.Count(p => p.AuthorId == u.Id) })
+            .Select(u => new { u.Id, u.Login, u.DisplayName, u.Email, u.Role, Posts = db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post) })
             .ToListAsync();
         var everyone = await db.Users.AsNoTracking().OrderBy(u => u.Login).Select(u => new { u.Id, u.Login }).ToListAsync();
         var token = PlainPage.AntiforgeryField(http, antiforgery);

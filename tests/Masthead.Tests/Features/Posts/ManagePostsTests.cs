@@ -100,6 +100,62 @@ public abstract class ManagePostsTests
     }
 
     [Fact]
+    public async Task BulkTrash_ChangesOnlyThePostsTheUserMay_AndSaysHowManyWereSkipped()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var author = await newsroom.SignInAsync("author-a");
+        int[] ids = [newsroom.Posts["a-published"], newsroom.Posts["a-draft"], newsroom.Posts["b-published"]];
+
+        var fields = BrowserForm.Fields(TestSite.Parse(await author.GetStringAsync("/admin/posts")), "/admin/posts/bulk");
+        fields["bulk_action"] = "trash";
+        var form = fields.Select(f => KeyValuePair.Create(f.Key, f.Value))
+            .Concat(ids.Select(id => KeyValuePair.Create("post[]", id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        using var response = await author.PostAsync("/admin/posts/bulk", new FormUrlEncodedContent(form));
+        var result = TestSite.Parse(await author.GetStringAsync(response.Headers.Location!.OriginalString));
+
+        var statuses = await site.DbAsync(db => db.Posts.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Status));
+        Assert.Equal(PostStatus.Trash, statuses[ids[0]]);
+        Assert.Equal(PostStatus.Trash, statuses[ids[1]]);
+        Assert.Equal(PostStatus.Publish, statuses[ids[2]]);
+        Assert.StartsWith("2 changed, 1 not changed", result.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BulkCategory_AddsTheCategoryToEachTickedPost()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var category = await site.AddTermAsync(Masthead.Features.Taxonomies.Taxonomy.Category, Unique.Name("Sport"));
+        var editor = await newsroom.SignInAsync("editor");
+        int[] ids = [newsroom.Posts["a-published"], newsroom.Posts["contributor-pending"]];
+
+        var fields = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync("/admin/posts")), "/admin/posts/bulk");
+        fields["bulk_action"] = $"category:{category.Id}";
+        using var response = await editor.PostAsync("/admin/posts/bulk", new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))
+            .Concat(ids.Select(id => KeyValuePair.Create("post[]", id.ToString(System.Globalization.CultureInfo.InvariantCulture))))));
+
+        Assert.Equal(2, await site.DbAsync(db => db.PostTerms.CountAsync(pt => pt.TermId == category.Id)));
+    }
+
+    [Fact]
+    public async Task PostsList_SortsByAColumnEitherWay()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var admin = await newsroom.SignInAsync("admin");
+
+        var ascending = TestSite.Parse(await admin.GetStringAsync("/admin/posts?orderby=title&order=asc"));
+        var descending = TestSite.Parse(await admin.GetStringAsync("/admin/posts?orderby=title&order=desc"));
+
+        string[] Titles(AngleSharp.Dom.IDocument page) => [.. page.QuerySelectorAll("tbody tr td:nth-child(2) > a:first-child").Select(a => a.TextContent)];
+        Assert.Equal(Titles(ascending).Order(StringComparer.Ordinal), Titles(ascending));
+        Assert.Equal(Titles(ascending).Reverse(), Titles(descending));
+        Assert.Equal("ascending", ascending.QuerySelector("th[aria-sort]")!.GetAttribute("aria-sort"));
+        Assert.True(Titles(ascending).Length >= 5);
+    }
+
+    [Fact]
     public async Task PagesList_EditorsManagePagesAuthorsCannot()
     {
         var newsroom = await Newsroom.StartAsync(Kind);

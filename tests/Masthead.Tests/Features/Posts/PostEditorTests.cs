@@ -321,6 +321,40 @@ public abstract class PostEditorTests
     }
 
     [Fact]
+    public async Task PasswordProtected_ReadersSeeTheFormUntilTheyGiveThePassword()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var author = await newsroom.SignInAsync("author-a");
+        var title = Unique.Name("Members only");
+        var id = SavedId(await SaveAsync(author, "/admin/posts/new", "publish", f =>
+        {
+            f["post_title"] = title;
+            f["content"] = "<p>The secret minutes.</p>";
+            f["visibility"] = "password";
+            f["post_password"] = "open sesame";
+        }));
+        var reader = site.Client();
+        using var shortLink = await reader.GetAsync($"/?p={id}");
+        var url = shortLink.Headers.Location!.OriginalString;
+
+        var locked = TestSite.Parse(await reader.GetStringAsync(url));
+        var home = TestSite.Parse(await reader.GetStringAsync("/"));
+        (await reader.PostAsync("/postpass", new FormUrlEncodedContent(new Dictionary<string, string> { ["post_password"] = "wrong", ["redirect_to"] = url }))).Dispose();
+        var stillLocked = await reader.GetStringAsync(url);
+        using var unlock = await reader.PostAsync("/postpass", new FormUrlEncodedContent(new Dictionary<string, string> { ["post_password"] = "open sesame", ["redirect_to"] = url }));
+        var open = TestSite.Parse(await reader.GetStringAsync(url));
+
+        Assert.Equal($"Protected: {title}", locked.QuerySelector("main h1")!.TextContent.Trim());
+        Assert.DoesNotContain("secret minutes", locked.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.NotNull(locked.QuerySelector("main form[action='/postpass'] input[type=password]"));
+        Assert.DoesNotContain("secret minutes", home.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret minutes", stillLocked, StringComparison.Ordinal);
+        Assert.Equal(url, unlock.Headers.Location!.OriginalString);
+        Assert.Contains("The secret minutes.", open.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Preview_RendersTheUnsavedFormInTheTheme_CleanedAndNotIndexed()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
