@@ -61,6 +61,28 @@ public sealed class BrowserAuditTests
         }
     }
 
+    [Fact]
+    public async Task Newsroom_AdministratorPublishesFromTheEditor_AndAnAuthorCannotReachUsers()
+    {
+        var tools = RequireTools();
+        var newsroom = await Newsroom.StartAsync(DatabaseKind.Sqlite, onRealPort: true);
+        await using var site = newsroom.Site;
+        var title = Unique.Name("Browser-written story");
+
+        var (exitCode, output, errors) = await ExternalProgram.RunAsync("node",
+            [Path.Combine(tools, "Browser", "newsroom-flow.mjs"), Chromium, site.Address, TestSite.AdminPassword, "author-a", Newsroom.Password, title],
+            tools);
+
+        Assert.True(exitCode == 0, errors);
+        using var seen = JsonDocument.Parse(output);
+        var root = seen.RootElement;
+        Assert.StartsWith("Published.", root.GetProperty("afterPublish").GetString(), StringComparison.Ordinal);
+        Assert.Equal(title, root.GetProperty("homeTitles")[0].GetString());
+        Assert.True(root.GetProperty("editorViolations").GetArrayLength() == 0, root.GetProperty("editorViolations").ToString());
+        Assert.Equal("/login", root.GetProperty("authorUsersPath").GetString());
+        Assert.False(root.GetProperty("authorSeesUserTable").GetBoolean());
+    }
+
     /// <summary>The folder holding node_modules with the browser tools; skips the test, with the reason, when absent.</summary>
     private static string RequireTools()
     {

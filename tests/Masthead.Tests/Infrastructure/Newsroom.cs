@@ -29,9 +29,9 @@ public sealed class Newsroom
     /// <summary>Post ids: a-published, a-draft, b-published, contributor-draft, contributor-pending.</summary>
     public IReadOnlyDictionary<string, int> Posts { get; }
 
-    public static async Task<Newsroom> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<Newsroom> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool onRealPort = false)
     {
-        var site = await TestSite.StartAsync(kind, settings);
+        var site = await TestSite.StartAsync(kind, settings, onRealPort);
         var ids = new Dictionary<string, int>();
         foreach (var (login, role) in new[] { ("editor", Roles.Editor), ("author-a", Roles.Author), ("author-b", Roles.Author), ("contributor", Roles.Contributor), ("subscriber", Roles.Subscriber) })
         {
