@@ -70,8 +70,8 @@ public static partial class ReaderEndpoint
             return await reader.NotFoundAsync();
         }
         var basePath = BasePath(reader.Site, target);
-        // A single post or page has no numbered pages.
-        if (target is PostTarget && pageNumber > 1)
+        // A single post or page has no numbered pages; the posts page (a page standing for the blog) has.
+        if (target is PostTarget { Row.Id: var pageId } && pageId != reader.Settings.PostsPageId && pageNumber > 1)
         {
             return await reader.NotFoundAsync();
         }
@@ -94,10 +94,12 @@ public static partial class ReaderEndpoint
     private static async Task<Target?> ResolveAsync(ReaderContext reader, string path)
     {
         var site = reader.Site;
-        // CASE: the front page.
+        // CASE: the front page: the latest posts, or the page chosen in Reading settings while it is published.
         if (path == "/")
         {
-            return new HomeTarget();
+            return site.Settings.FrontPageId > 0 && await LoadPostAsync(reader, site.Settings.FrontPageId, PostType.Page) is { } front
+                ? front
+                : new HomeTarget();
         }
         // CASE: /category/parent/child/, /tag/slug/, /author/slug/ — the last slug names the archive.
         var archive = ArchiveRegex().Match(path);
@@ -175,6 +177,8 @@ public static partial class ReaderEndpoint
         AuthorTarget a => site.AuthorUrl(a.Author),
         DateTarget d => string.Create(CultureInfo.InvariantCulture,
             $"/{d.Year:0000}/{(d.Month is { } m ? $"{m:00}/" : "")}{(d.Day is { } day ? $"{day:00}/" : "")}"),
+        // The page chosen as the front page lives at "/"; its own address redirects there.
+        PostTarget p when p.Row.Id == site.Settings.FrontPageId => "/",
         PostTarget p => PostCards.Build(site, p.Row, singular: true).Url,
         _ => "/",
     };
@@ -234,6 +238,14 @@ public static partial class ReaderEndpoint
                         "archive date",
                         new ArchiveTemplateModel("date", d.Day is not null ? $"Day: {title}" : d.Month is not null ? $"Month: {title}" : $"Year: {title}", ""),
                         UrlOf), pageNumber);
+
+            // CASE: the page chosen as the posts page: the latest posts, under its title and address.
+            case PostTarget p when p.Row.Id == settings.PostsPageId:
+                return await ListPosts.RenderAsync(reader, ListPosts.HomeFilter, new PostListPage(
+                    TemplateHierarchy.Home(),
+                    reader.DocumentTitle(p.Row.Title),
+                    $"The latest posts from {settings.Title}.",
+                    "blog", null, UrlOf), pageNumber);
 
             // CASE: a single post or page.
             case PostTarget p:

@@ -102,7 +102,12 @@ public static class PostEditor
         if (id is null)
         {
             var defaultCategory = await ManageTerms.DefaultCategoryIdAsync(db);
-            var input = new EditorInput { CategoryIds = defaultCategory > 0 ? [defaultCategory] : [], AuthorId = PostPermissions.UserId(http.User) };
+            var input = new EditorInput
+            {
+                CategoryIds = defaultCategory > 0 ? [defaultCategory] : [],
+                AuthorId = PostPermissions.UserId(http.User),
+                CommentsOpen = site.Settings.Discussion.CommentsOpenByDefault,
+            };
             return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post: null, input, errors: [], StatusCodes.Status200OK, now);
         }
         var (post, problem) = await LoadEditableAsync(http, db, type, id.Value);

@@ -6,13 +6,14 @@ using Masthead.Features.Permalinks;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Settings;
 
 /// <summary>
-/// The administrator's settings: General (title, tagline, e-mail, time zone, formats, week start), Reading (posts per
-/// page, full text or excerpt, search engines) and Permalinks. A changed permalink structure keeps every old link
-/// working: the old structure is remembered and its URLs answer 301.
+/// The administrator's settings: General (title, tagline, e-mail, time zone, formats, week start), Reading (front page,
+/// posts per page, full text or excerpt, feeds, search engines), Discussion and Permalinks. A changed permalink
+/// structure keeps every old link working: the old structure is remembered and its URLs answer 301.
 /// </summary>
 public static class EditSettings
 {
@@ -31,7 +32,7 @@ public static class EditSettings
     {
         var settings = await cache.GetAsync(db);
         var saved = http.Request.Query.ContainsKey("updated") ? "Settings saved." : null;
-        return Page(http, antiforgery, Values(settings), saved, []);
+        return Page(http, antiforgery, Values(settings), await PublishedPagesAsync(db), saved, []);
     }
 
     internal static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, SiteSettingsCache cache, IAntiforgery antiforgery,
@@ -48,11 +49,17 @@ public static class EditSettings
             values[SiteSettings.Names.PermalinkStructure] = form["permalink_custom"].ToString().Trim();
         }
         values[SiteSettings.Names.BlogPublic] = form.ContainsKey("blog_public_off") ? "0" : "1";
+        values[DiscussionSettings.Names.DefaultCommentStatus] = form.ContainsKey(DiscussionSettings.Names.DefaultCommentStatus) ? "open" : "closed";
+        foreach (var name in DiscussionSettings.Switches.Keys)
+        {
+            values[name] = form.ContainsKey(name) ? "1" : "0";
+        }
 
-        var errors = Validate(values);
+        var pages = await PublishedPagesAsync(db);
+        var errors = Validate(values, pages);
         if (errors.Count > 0)
         {
-            return Page(http, antiforgery, values, null, errors);
+            return Page(http, antiforgery, values, pages, null, errors);
         }
         var structure = values[SiteSettings.Names.PermalinkStructure];
         if (structure != current.PermalinkStructure)
@@ -76,6 +83,13 @@ public static class EditSettings
         return TypedResults.Text(settings.DiscourageSearchEngines ? "User-agent: *\nDisallow: /\n" : "User-agent: *\nDisallow: /admin/\n");
     }
 
+    /// <summary>Published pages by id, the choices for the front page and the posts page.</summary>
+    private static Task<Dictionary<int, string>> PublishedPagesAsync(AppDbContext db) =>
+        db.Posts.Where(p => p.Type == Posts.PostType.Page && p.Status == Posts.PostStatus.Publish)
+            .OrderBy(p => p.Title).ToDictionaryAsync(p => p.Id, p => p.Title);
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
     private static Dictionary<string, string> Values(SiteSettings s) => new(StringComparer.Ordinal)
     {
         [SiteSettings.Names.Title] = s.Title,
@@ -90,11 +104,68 @@ public static class EditSettings
         [SiteSettings.Names.ArchiveDisplay] = s.ArchiveDisplay == ArchiveDisplay.Excerpt ? "excerpt" : "full",
         [SiteSettings.Names.BlogPublic] = s.DiscourageSearchEngines ? "0" : "1",
         [SiteSettings.Names.PermalinkStructure] = s.PermalinkStructure,
+        [SiteSettings.Names.FeedItems] = Number(s.FeedItems),
+        [SiteSettings.Names.FeedExcerptOnly] = s.FeedExcerptOnly ? "1" : "0",
+        [SiteSettings.Names.ShowOnFront] = s.FrontPageId > 0 ? "page" : "posts",
+        [SiteSettings.Names.PageOnFront] = Number(s.FrontPageId),
+        [SiteSettings.Names.PageForPosts] = Number(s.PostsPageId),
+        [DiscussionSettings.Names.DefaultCommentStatus] = s.Discussion.CommentsOpenByDefault ? "open" : "closed",
+        [DiscussionSettings.Names.RequireNameEmail] = s.Discussion.RequireNameAndEmail ? "1" : "0",
+        [DiscussionSettings.Names.CommentRegistration] = s.Discussion.RegisteredUsersOnly ? "1" : "0",
+        [DiscussionSettings.Names.CloseCommentsForOldPosts] = s.Discussion.CloseAfterDays is null ? "0" : "1",
+        [DiscussionSettings.Names.CloseCommentsDaysOld] = Number(s.Discussion.CloseAfterDays ?? 14),
+        [DiscussionSettings.Names.ThreadComments] = s.Discussion.ThreadDepth > 1 ? "1" : "0",
+        [DiscussionSettings.Names.ThreadCommentsDepth] = Number(Math.Max(2, s.Discussion.ThreadDepth)),
+        [DiscussionSettings.Names.PageComments] = s.Discussion.CommentsPerPage is null ? "0" : "1",
+        [DiscussionSettings.Names.CommentsPerPage] = Number(s.Discussion.CommentsPerPage ?? 50),
+        [DiscussionSettings.Names.CommentModeration] = s.Discussion.HoldEveryComment ? "1" : "0",
+        [DiscussionSettings.Names.CommentPreviouslyApproved] = s.Discussion.TrustPreviouslyApproved ? "1" : "0",
+        [DiscussionSettings.Names.CommentMaxLinks] = Number(s.Discussion.HoldAtLinks),
+        [DiscussionSettings.Names.ModerationKeys] = string.Join('\n', s.Discussion.ModerationWords),
+        [DiscussionSettings.Names.DisallowedKeys] = string.Join('\n', s.Discussion.DisallowedWords),
+        [DiscussionSettings.Names.CommentsNotify] = s.Discussion.EmailAuthorOnComment ? "1" : "0",
+        [DiscussionSettings.Names.ModerationNotify] = s.Discussion.EmailModeratorOnHold ? "1" : "0",
     };
 
-    private static List<string> Validate(Dictionary<string, string> v)
+    private static List<string> Validate(Dictionary<string, string> v, Dictionary<int, string> pages)
     {
         var errors = new List<string>();
+        bool InRange(string name, int min, int max) =>
+            int.TryParse(v[name], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max;
+        if (!InRange(SiteSettings.Names.FeedItems, 1, 100))
+        {
+            errors.Add("Syndication feeds show the most recent: a number from 1 to 100.");
+        }
+        if (v[SiteSettings.Names.FeedExcerptOnly] is not ("0" or "1"))
+        {
+            errors.Add("For each post in a feed, include: full text or excerpt.");
+        }
+        if (v[SiteSettings.Names.ShowOnFront] is not ("posts" or "page"))
+        {
+            errors.Add("Your homepage displays: your latest posts or a static page.");
+        }
+        else if (v[SiteSettings.Names.ShowOnFront] == "page")
+        {
+            var front = int.TryParse(v[SiteSettings.Names.PageOnFront], NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : 0;
+            var posts = int.TryParse(v[SiteSettings.Names.PageForPosts], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
+            if (!pages.ContainsKey(front))
+            {
+                errors.Add("Homepage: choose a published page.");
+            }
+            if (posts != 0 && (!pages.ContainsKey(posts) || posts == front))
+            {
+                errors.Add("Posts page: choose a published page other than the homepage, or none.");
+            }
+        }
+        if (!InRange(DiscussionSettings.Names.CloseCommentsDaysOld, 1, 3650) || !InRange(DiscussionSettings.Names.ThreadCommentsDepth, 2, 10)
+            || !InRange(DiscussionSettings.Names.CommentsPerPage, 1, 500) || !InRange(DiscussionSettings.Names.CommentMaxLinks, 0, 100))
+        {
+            errors.Add("Discussion: days from 1 to 3,650, thread depth from 2 to 10, comments per page from 1 to 500, links from 0 to 100.");
+        }
+        if (v[DiscussionSettings.Names.ModerationKeys].Length > 20_000 || v[DiscussionSettings.Names.DisallowedKeys].Length > 20_000)
+        {
+            errors.Add("Comment Moderation and Disallowed Comment Keys: up to 20,000 characters each.");
+        }
         if (v[SiteSettings.Names.Title].Length is 0 or > 200)
         {
             errors.Add("Site Title: write one, up to 200 characters.");
@@ -148,8 +219,18 @@ public static class EditSettings
         return errors;
     }
 
-    private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, Dictionary<string, string> v, string? notice, List<string> errors)
+    private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, Dictionary<string, string> v, Dictionary<int, string> pages,
+        string? notice, List<string> errors)
     {
+        string Box(string name, string label) =>
+            $"<label><input type=\"checkbox\" name=\"{name}\" value=\"1\"{(v[name] is "1" or "open" ? " checked" : "")}> {label}</label>";
+        string Check(string name, string label) => $"<p>{Box(name, label)}</p>";
+        string Small(string name, string label) =>
+            $"<label for=\"{name}\">{label}</label> <input id=\"{name}\" name=\"{name}\" type=\"number\" value=\"{PlainPage.Encode(v[name])}\" size=\"4\">";
+        string PageSelect(string name, string label, string none) =>
+            $"<p><label for=\"{name}\">{label}</label> <select id=\"{name}\" name=\"{name}\"><option value=\"0\">{none}</option>{string.Concat(pages.Select(p => $"<option value=\"{p.Key}\"{(v[name] == Number(p.Key) ? " selected" : "")}>{PlainPage.Encode(p.Value.Length == 0 ? "(no title)" : p.Value)}</option>"))}</select></p>";
+        var staticFront = v[SiteSettings.Names.ShowOnFront] == "page";
+        var feedExcerpt = v[SiteSettings.Names.FeedExcerptOnly] == "1";
         string Field(string name, string label, string type = "text") =>
             $"<p><label for=\"{name}\">{label}</label><br><input id=\"{name}\" name=\"{name}\" type=\"{type}\" value=\"{PlainPage.Encode(v[name])}\"></p>";
         var token = PlainPage.AntiforgeryField(http, antiforgery);
@@ -179,7 +260,33 @@ public static class EditSettings
             <p>For each post on the home page and in archives, show:<br>
             <label><input type="radio" name="{SiteSettings.Names.ArchiveDisplay}" value="full"{(excerpt ? "" : " checked")}> Full text</label>
             <label><input type="radio" name="{SiteSettings.Names.ArchiveDisplay}" value="excerpt"{(excerpt ? " checked" : "")}> Excerpt</label></p>
+            <p>Your homepage displays:<br>
+            <label><input type="radio" name="{SiteSettings.Names.ShowOnFront}" value="posts"{(staticFront ? "" : " checked")}> Your latest posts</label>
+            <label><input type="radio" name="{SiteSettings.Names.ShowOnFront}" value="page"{(staticFront ? " checked" : "")}> A static page (choose below)</label></p>
+            {PageSelect(SiteSettings.Names.PageOnFront, "Homepage", "— Select —")}
+            {PageSelect(SiteSettings.Names.PageForPosts, "Posts page", "— None —")}
+            {Field(SiteSettings.Names.FeedItems, "Syndication feeds show the most recent", "number")}
+            <p>For each post in a feed, include:<br>
+            <label><input type="radio" name="{SiteSettings.Names.FeedExcerptOnly}" value="0"{(feedExcerpt ? "" : " checked")}> Full text</label>
+            <label><input type="radio" name="{SiteSettings.Names.FeedExcerptOnly}" value="1"{(feedExcerpt ? " checked" : "")}> Excerpt</label></p>
             <p><label><input type="checkbox" name="blog_public_off"{(v[SiteSettings.Names.BlogPublic] == "0" ? " checked" : "")}> Discourage search engines from indexing this site</label></p>
+            </fieldset>
+            <fieldset><legend>Discussion</legend>
+            {Check(DiscussionSettings.Names.DefaultCommentStatus, "Allow people to submit comments on new posts")}
+            {Check(DiscussionSettings.Names.RequireNameEmail, "Comment author must fill out name and email")}
+            {Check(DiscussionSettings.Names.CommentRegistration, "Users must be registered and logged in to comment")}
+            <p>{Box(DiscussionSettings.Names.CloseCommentsForOldPosts, "Automatically close comments on old posts")} {Small(DiscussionSettings.Names.CloseCommentsDaysOld, "Close after this many days")}</p>
+            <p>{Box(DiscussionSettings.Names.ThreadComments, "Enable threaded (nested) comments")} {Small(DiscussionSettings.Names.ThreadCommentsDepth, "Levels deep")}</p>
+            <p>{Box(DiscussionSettings.Names.PageComments, "Break comments into pages")} {Small(DiscussionSettings.Names.CommentsPerPage, "Top level comments per page")}</p>
+            {Check(DiscussionSettings.Names.CommentModeration, "Comment must be manually approved")}
+            {Check(DiscussionSettings.Names.CommentPreviouslyApproved, "Comment author must have a previously approved comment")}
+            <p>{Small(DiscussionSettings.Names.CommentMaxLinks, "Hold a comment in the queue if it contains this many links or more")}</p>
+            <p><label for="{DiscussionSettings.Names.ModerationKeys}">Comment Moderation: words, names, addresses or IPs that hold a comment for moderation, one per line</label><br>
+            <textarea id="{DiscussionSettings.Names.ModerationKeys}" name="{DiscussionSettings.Names.ModerationKeys}" rows="4" cols="50">{PlainPage.Encode(v[DiscussionSettings.Names.ModerationKeys])}</textarea></p>
+            <p><label for="{DiscussionSettings.Names.DisallowedKeys}">Disallowed Comment Keys: comments containing any of these go to the trash, one per line</label><br>
+            <textarea id="{DiscussionSettings.Names.DisallowedKeys}" name="{DiscussionSettings.Names.DisallowedKeys}" rows="4" cols="50">{PlainPage.Encode(v[DiscussionSettings.Names.DisallowedKeys])}</textarea></p>
+            {Check(DiscussionSettings.Names.CommentsNotify, "Email me whenever anyone posts a comment")}
+            {Check(DiscussionSettings.Names.ModerationNotify, "Email me whenever a comment is held for moderation")}
             </fieldset>
             <fieldset><legend>Permalinks</legend>
             {structures}

@@ -23,7 +23,12 @@ public sealed record SiteSettings(
     string AdminEmail,
     int WeekStart,
     bool DiscourageSearchEngines,
-    IReadOnlyList<string> PermalinkHistory)
+    IReadOnlyList<string> PermalinkHistory,
+    int FeedItems,
+    bool FeedExcerptOnly,
+    int FrontPageId,
+    int PostsPageId,
+    DiscussionSettings Discussion)
 {
     /// <summary>WordPress option names, so an import or a REST client finds them where it expects.</summary>
     public static class Names
@@ -44,6 +49,13 @@ public sealed record SiteSettings(
         public const string BlogPublic = "blog_public";
         /// <summary>Earlier permalink structures, newest first, one a line: their URLs still answer with a 301.</summary>
         public const string PermalinkHistory = "masthead_permalink_history";
+        public const string FeedItems = "posts_per_rss";
+        /// <summary>"1": feeds carry excerpts; "0": the full text.</summary>
+        public const string FeedExcerptOnly = "rss_use_excerpt";
+        /// <summary>"posts" (the latest posts) or "page" (<see cref="PageOnFront"/>).</summary>
+        public const string ShowOnFront = "show_on_front";
+        public const string PageOnFront = "page_on_front";
+        public const string PageForPosts = "page_for_posts";
     }
 
     public const string DefaultPermalinkStructure = "/%year%/%monthnum%/%day%/%postname%/";
@@ -72,7 +84,15 @@ public sealed record SiteSettings(
             AdminEmail: Get(Names.AdminEmail, ""),
             WeekStart: int.TryParse(Get(Names.WeekStart, "1"), NumberStyles.None, CultureInfo.InvariantCulture, out var w) && w is >= 0 and <= 6 ? w : 1,
             DiscourageSearchEngines: Get(Names.BlogPublic, "1") == "0",
-            PermalinkHistory: [.. Get(Names.PermalinkHistory, "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+            PermalinkHistory: [.. Get(Names.PermalinkHistory, "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            FeedItems: int.TryParse(Get(Names.FeedItems, "10"), NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? Math.Clamp(f, 1, 100) : 10,
+            FeedExcerptOnly: Get(Names.FeedExcerptOnly, "0") == "1",
+            // A static front page only counts when one is chosen; the posts page only alongside it, as in WordPress.
+            FrontPageId: Get(Names.ShowOnFront, "posts") == "page" ? PageId(Names.PageOnFront) : 0,
+            PostsPageId: Get(Names.ShowOnFront, "posts") == "page" ? PageId(Names.PageForPosts) : 0,
+            Discussion: DiscussionSettings.FromOptions(options));
+
+        int PageId(string name) => int.TryParse(Get(name, "0"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
     }
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);

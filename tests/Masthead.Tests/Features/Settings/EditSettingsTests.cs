@@ -40,6 +40,60 @@ public sealed class EditSettingsTests
     }
 
     [Fact]
+    public async Task Settings_StaticFrontPage_ServesThePageAtHome_AndThePostsPageListsPosts()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await AdminAsync(site);
+        var welcome = await site.AddPostAsync("Welcome", p => p.Type = Masthead.Features.Posts.PostType.Page);
+        var news = await site.AddPostAsync("News", p => p.Type = Masthead.Features.Posts.PostType.Page);
+
+        using var refused = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f => f[SiteSettings.Names.ShowOnFront] = "page");
+        using var saved = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
+        {
+            f[SiteSettings.Names.ShowOnFront] = "page";
+            f[SiteSettings.Names.PageOnFront] = welcome.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            f[SiteSettings.Names.PageForPosts] = news.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+        Assert.Contains("Homepage: choose a published page.", TestSite.Parse(await refused.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var home = await site.PageAsync("/");
+        Assert.Equal("Welcome", home.QuerySelector("main h1")!.TextContent.Trim());
+        Assert.EndsWith("/", home.QuerySelector("link[rel=canonical]")!.GetAttribute("href")!, StringComparison.Ordinal);
+        using var ownAddress = await site.Client().GetAsync("/welcome/");
+        Assert.Equal(HttpStatusCode.MovedPermanently, ownAddress.StatusCode);
+        Assert.Equal("/", ownAddress.Headers.Location?.OriginalString);
+        var postsPage = await site.PageAsync("/news/");
+        Assert.Contains("Hello world!", postsPage.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Settings_Discussion_IsSavedUnderWordPressNames_AndNewPostsFollowIt()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await AdminAsync(site);
+
+        using var saved = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
+        {
+            f.Remove(DiscussionSettings.Names.DefaultCommentStatus);
+            f[DiscussionSettings.Names.CommentModeration] = "1";
+            f[DiscussionSettings.Names.CommentMaxLinks] = "5";
+            f[DiscussionSettings.Names.DisallowedKeys] = "casino\nfree money";
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var options = await site.DbAsync(db => db.Options.ToDictionaryAsync(o => o.Name, o => o.Value));
+        Assert.Equal("closed", options[DiscussionSettings.Names.DefaultCommentStatus]);
+        Assert.Equal("1", options[DiscussionSettings.Names.CommentModeration]);
+        Assert.Equal("5", options[DiscussionSettings.Names.CommentMaxLinks]);
+        Assert.Equal("1", options[DiscussionSettings.Names.RequireNameEmail]);
+        var settings = SiteSettings.FromOptions(options);
+        Assert.Equal(["casino", "free money"], settings.Discussion.DisallowedWords);
+        var editor = TestSite.Parse(await admin.GetStringAsync("/admin/posts/new"));
+        Assert.Null(editor.QuerySelector("input[name=comment_status][checked]"));
+    }
+
+    [Fact]
     public async Task Settings_InvalidValues_SayWhatIsWrongAndSaveNothing()
     {
         await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
