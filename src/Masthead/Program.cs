@@ -36,6 +36,7 @@ app.MapPostEditor();
 app.MapPostRevisions();
 app.MapPostPasswords();
 app.MapThemes();
+app.MapManageThemes();
 app.MapReader();
 return await app.RunMastheadAsync(args);
 

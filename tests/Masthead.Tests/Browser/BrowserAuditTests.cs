@@ -79,7 +79,8 @@ public sealed class BrowserAuditTests
         Assert.StartsWith("Published.", root.GetProperty("afterPublish").GetString(), StringComparison.Ordinal);
         Assert.Equal(title, root.GetProperty("homeTitles")[0].GetString());
         Assert.True(root.GetProperty("editorViolations").GetArrayLength() == 0, root.GetProperty("editorViolations").ToString());
-        Assert.Equal("/login", root.GetProperty("authorUsersPath").GetString());
+        Assert.Equal("/admin/denied", root.GetProperty("authorUsersPath").GetString());
+        Assert.Equal(403, root.GetProperty("authorUsersStatus").GetInt32());
         Assert.False(root.GetProperty("authorSeesUserTable").GetBoolean());
     }
 

@@ -33,6 +33,31 @@ public sealed class ThemeCatalog(IOptions<ThemeOptions> options)
         return _themes.GetOrAdd(slug, s => new Lazy<Theme>(() => Load(s))).Value;
     }
 
+    /// <summary>Every theme that can be found, by folder name (the first root that holds a name wins, as <see cref="Get"/> does).</summary>
+    public IReadOnlyList<(string Slug, ThemeManifest Manifest)> Available()
+    {
+        var found = new SortedDictionary<string, ThemeManifest>(StringComparer.Ordinal);
+        foreach (var root in Roots.Where(Directory.Exists))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(root))
+            {
+                var slug = Path.GetFileName(folder);
+                if (!found.ContainsKey(slug) && File.Exists(Path.Combine(folder, "theme.json")))
+                {
+                    try
+                    {
+                        found[slug] = ThemeManifest.Read(Path.Combine(folder, "theme.json"));
+                    }
+                    catch (InvalidDataException)
+                    {
+                        // A broken manifest is left off the list; activating it is refused with the reason.
+                    }
+                }
+            }
+        }
+        return [.. found.Select(f => (f.Key, f.Value))];
+    }
+
     private Theme Load(string slug)
     {
         var folders = new List<string>();

@@ -58,7 +58,8 @@ public static class AccountsFeature
             cookie.LoginPath = "/login";
             cookie.ReturnUrlParameter = "redirect_to";
             cookie.LogoutPath = "/logout";
-            cookie.AccessDeniedPath = "/login";
+            // Signed in but not allowed: say so, as WordPress does, rather than asking for a sign-in they already gave.
+            cookie.AccessDeniedPath = "/admin/denied";
             cookie.Cookie.Name = "masthead_auth";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
@@ -143,6 +144,9 @@ public static class AccountsFeature
         app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
         app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));
         app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization(Capabilities.Read);
+        app.MapGet("/admin/denied", () => PlainPage.Result("Not allowed",
+            "<p role=\"alert\">Sorry, you are not allowed to access this page.</p><p><a href=\"/admin\">Dashboard</a> · <a href=\"/admin/profile\">Your profile</a> · <a href=\"/\">Visit the site</a></p>",
+            StatusCodes.Status403Forbidden)).RequireAuthorization();
         app.MapGet("/admin/users", ManageUsers.ListAsync).RequireAuthorization(Capabilities.ListUsers);
         app.MapPost("/admin/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
         app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);

@@ -134,6 +134,6 @@ public sealed class ProfileTests
 
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
-        Assert.Contains("/login", admin.Headers.Location?.OriginalString);
+        Assert.Contains("/admin/denied", admin.Headers.Location?.OriginalString);
     }
 }
