@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Masthead.Features.Taxonomies;
 using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Tests.Browser;
 
@@ -65,7 +66,7 @@ public sealed class BrowserAuditTests
     public async Task Newsroom_AdministratorPublishesFromTheEditor_AndAnAuthorCannotReachUsers()
     {
         var tools = RequireTools();
-        var newsroom = await Newsroom.StartAsync(DatabaseKind.Sqlite, onRealPort: true);
+        var newsroom = await Newsroom.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Editor:AutosaveSeconds"] = "1" }, onRealPort: true);
         await using var site = newsroom.Site;
         var title = Unique.Name("Browser-written story");
 
@@ -78,6 +79,8 @@ public sealed class BrowserAuditTests
         var root = seen.RootElement;
         Assert.StartsWith("Published.", root.GetProperty("afterPublish").GetString(), StringComparison.Ordinal);
         Assert.Equal(title, root.GetProperty("homeTitles")[0].GetString());
+        Assert.StartsWith("Draft autosaved at", root.GetProperty("autosaveStatus").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await site.DbAsync(db => db.Posts.CountAsync(p => p.Type == Masthead.Features.Posts.PostType.Revision && p.Slug.EndsWith("-autosave-v1") && p.Content.Contains("a later paragraph"))));
         Assert.True(root.GetProperty("editorViolations").GetArrayLength() == 0, root.GetProperty("editorViolations").ToString());
         Assert.Equal("/admin/denied", root.GetProperty("authorUsersPath").GetString());
         Assert.Equal(403, root.GetProperty("authorUsersStatus").GetInt32());

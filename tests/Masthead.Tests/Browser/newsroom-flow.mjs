@@ -32,6 +32,10 @@ try {
   await page.fill('#content', '<p>Written in a real browser, published with one click.</p>');
   await Promise.all([page.waitForURL(/\/edit\?message=/), page.click('button[value=publish]')]);
   seen.afterPublish = (await page.textContent('[role=status]'))?.trim();
+  // Keep typing: the editor script autosaves (the test site sets a one-second interval).
+  await page.fill('#content', '<p>Written in a real browser, published with one click.</p><p>And a later paragraph.</p>');
+  await page.waitForFunction(() => document.getElementById('autosave-status').textContent.includes('autosaved'), null, { timeout: 15_000 });
+  seen.autosaveStatus = await page.textContent('#autosave-status');
   // Injecting axe is the test's doing; the admin's CSP rightly forbids inline script.
   const audit = await browser.newPage({ bypassCSP: true, storageState: await admin.storageState() });
   await audit.goto(page.url());

@@ -76,7 +76,7 @@ internal static class EditorPage
             {PlainPage.Messages(notice is null ? null : notice + view, errors)}
             {autosaveNotice}
             <p><a href="/admin/{path}">All {path}</a>{(post is null ? "" : $" · <a href=\"/admin/{path}/{post.Id}/revisions\">Revisions</a>")}{(post is null ? "" : $" · Status: {StatusLabel(status)}")}</p>
-            <form method="post" action="{action}" id="editor" data-autosave="{(post is null ? "" : $"/admin/{path}/{post.Id}/autosave")}">
+            <form method="post" action="{action}" id="editor" data-autosave="{(post is null ? "" : $"/admin/{path}/{post.Id}/autosave")}" data-autosave-seconds="{http.RequestServices.GetRequiredService<EditorOptions>().AutosaveSeconds.ToString(CultureInfo.InvariantCulture)}">
             {token}
             <p><label for="title">Title</label><br><input id="title" name="post_title" value="{PlainPage.Encode(input.Title)}" maxlength="{Post.MaxTitleLength}" size="60"></p>
             <p><label for="post_name">Slug</label><br><input id="post_name" name="post_name" value="{PlainPage.Encode(input.Slug)}" maxlength="{Slug.MaxLength}" aria-describedby="slug-help"> <small id="slug-help">Left empty, it is made from the title; it is kept unique.</small></p>

@@ -10,6 +10,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Posts;
 
+/// <summary>How the editor behaves in the browser.</summary>
+public sealed class EditorOptions
+{
+    /// <summary>How often the editor script autosaves what is typed (and renews the writer's lock on the post).</summary>
+    public double AutosaveSeconds { get; set; } = 60;
+}
+
 /// <summary>
 /// Writing and editing one post or page: every save is checked against the post's owner and status, cleaned of
 /// unsafe HTML for writers without <c>unfiltered_html</c>, kept as a revision, and written in one transaction.

@@ -71,8 +71,9 @@ public static class PostRevisions
     }
 
     /// <summary>
-    /// Keeps what is in the editor right now as the writer's autosave, without touching the post. The script in the
-    /// editor calls this every minute; it is refused while someone else holds the post.
+    /// Keeps what is in the editor right now as the writer's autosave, without touching the post, and renews the
+    /// writer's lock (only that, with <c>lock_only</c>). The script in the editor calls this every minute; it is refused
+    /// while someone else holds the post.
     /// </summary>
     private static async Task<IResult> AutosaveAsync(HttpContext http, AppDbContext db, TimeProvider clock, PostType type, int id, IFormCollection form)
     {
@@ -86,6 +87,11 @@ public static class PostRevisions
         if (await PostLocks.HolderAsync(db, id, me, now) is { } holder)
         {
             return TypedResults.Conflict(new { message = $"{holder} is editing this {WpName.Of(type)} now; your changes were not autosaved." });
+        }
+        if (form.ContainsKey("lock_only"))
+        {
+            await PostLocks.TakeAsync(db, id, me, now);
+            return TypedResults.Ok(new { lockOnly = true });
         }
         var input = EditorInput.FromForm(form);
         if (input.Title.Length > Post.MaxTitleLength || input.Content.Length > Post.MaxContentLength || input.Excerpt.Length > Post.MaxContentLength)

@@ -66,5 +66,6 @@ public static class PostsFeature
     {
         builder.Services.AddSingleton(builder.Configuration.GetSection("Publishing").Get<PublishingOptions>() ?? new PublishingOptions());
         builder.Services.AddHostedService<ScheduledPublisher>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Editor").Get<EditorOptions>() ?? new EditorOptions());
     }
 }

@@ -1,4 +1,4 @@
-// Masthead editor: autosaves what is typed once a minute (which also keeps this writer's lock on the post) and
+// Masthead editor: autosaves what is typed once a minute, keeps this writer's lock on the post while it is open, and
 // warns before leaving with unsaved changes. The form works without it.
 (() => {
   "use strict";
@@ -29,23 +29,25 @@
   }
   setInterval(async () => {
     const now = snapshot();
-    if (now === autosaved) {
-      return;
-    }
     const data = new FormData();
-    for (const name of ["__RequestVerificationToken", ...watched]) {
+    // Nothing new to keep: only tell the server this writer still has the post open, so the lock holds.
+    const names = now === autosaved ? ["__RequestVerificationToken"] : ["__RequestVerificationToken", ...watched];
+    if (now === autosaved) {
+      data.append("lock_only", "1");
+    }
+    for (const name of names) {
       const field = form.elements.namedItem(name);
-      if (field && (field.type !== "radio" || field.checked)) {
+      // A radio group comes back as a list whose value is the ticked one.
+      if (field) {
         data.append(name, field.value);
       }
-    }
-    const format = form.querySelector("input[name=content_format]:checked");
-    if (format) {
-      data.set("content_format", format.value);
     }
     try {
       const response = await fetch(url, { method: "POST", body: data, credentials: "same-origin" });
       const body = await response.json().catch(() => ({}));
+      if (response.ok && body.lockOnly) {
+        return;
+      }
       if (response.ok) {
         autosaved = now;
         status.textContent = "Draft autosaved at " + new Date(body.savedAt).toLocaleTimeString() + ".";
@@ -55,5 +57,5 @@
     } catch {
       status.textContent = "Autosave failed: the connection was lost. Your text is still here; save when you are back online.";
     }
-  }, 60000);
+  }, (Number(form.dataset.autosaveSeconds) || 60) * 1000);
 })();
