@@ -201,6 +201,10 @@ public static class ManagePosts
         {
             filtered = filtered.Where(p => p.AuthorId == me);
         }
+        else if (int.TryParse(query["author"], NumberStyles.None, CultureInfo.InvariantCulture, out var authorId) && authorId > 0)
+        {
+            filtered = filtered.Where(p => p.AuthorId == authorId);
+        }
         if (int.TryParse(query["cat"], NumberStyles.None, CultureInfo.InvariantCulture, out var category) && category > 0)
         {
             filtered = filtered.Where(p => p.Terms.Any(t => t.TermId == category));
@@ -284,6 +288,22 @@ public static class ManagePosts
                 : $"<option value=\"trash\">Move to Trash</option><option value=\"draft\">Set status: Draft</option><option value=\"pending\">Set status: Pending Review</option>{(PostPermissions.CanPublish(http.User, type) ? "<option value=\"publish\">Publish</option>" : "")}{categoryOptions}")}
             </select> <button type="submit">Apply</button></form>
             """;
+        // Filters keep the view and the search they were chosen in; an empty choice means "all".
+        var months = await posts.Where(p => p.Status != PostStatus.Trash).Select(p => p.PublishedAtUtc).ToListAsync();
+        var monthOptions = months.Select(settings.ToLocal).Select(d => new DateTime(d.Year, d.Month, 1)).Distinct().OrderDescending()
+            .Select(m => (Value: m.ToString("yyyyMM", CultureInfo.InvariantCulture), Label: PhpDateFormat.Format(m, "F Y")));
+        var authorIds = await posts.Select(p => p.AuthorId).Distinct().ToListAsync();
+        string Option(string value, string label, string current) =>
+            $"<option value=\"{PlainPage.Encode(value)}\"{(value == current ? " selected" : "")}>{PlainPage.Encode(label)}</option>";
+        var filters = $"""
+            <form method="get" action="/admin/{path}">
+            {(view.Status is null ? "" : $"<input type=\"hidden\" name=\"post_status\" value=\"{view.Key}\">")}
+            <label for="filter-month">Date</label> <select id="filter-month" name="m"><option value="">All dates</option>{string.Concat(monthOptions.Select(m => Option(m.Value, m.Label, query["m"].ToString())))}</select>
+            {(type != PostType.Post ? "" : $"<label for=\"filter-cat\">Category</label> <select id=\"filter-cat\" name=\"cat\"><option value=\"\">All categories</option>{string.Concat(site.Categories.Select(c => Option(c.Id.ToString(CultureInfo.InvariantCulture), c.Name, query["cat"].ToString())))}</select>")}
+            <label for="filter-author">Author</label> <select id="filter-author" name="author"><option value="">All authors</option>{string.Concat(authorIds.Select(id => (Id: id, Name: site.Author(id)?.DisplayName ?? $"User {id}")).OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase).Select(a => Option(a.Id.ToString(CultureInfo.InvariantCulture), a.Name, query["author"].ToString())))}</select>
+            <button type="submit">Filter</button>
+            </form>
+            """;
         var bulkResult = query["bulk"] == "done"
             ? $"<p role=\"status\">{PlainPage.Encode(query["changed"])} changed{(query["skipped"] is { Count: > 0 } skipped && skipped != "0" ? $", {PlainPage.Encode(skipped)} not changed (not allowed, or not in a state that action applies to)" : "")}.</p>"
             : "";
@@ -294,6 +314,7 @@ public static class ManagePosts
             {bulkResult}
             <p>{viewLinks}</p>
             <form method="get" action="/admin/{path}" role="search"><label for="post-search">Search {path}</label> <input id="post-search" name="s" value="{PlainPage.Encode(search)}"> <button type="submit">Search</button></form>
+            {filters}
             <table><caption>{(type == PostType.Page ? "Pages" : "Posts")} ({total})</caption><thead><tr><th scope="col">Select</th>{Sortable("title", "Title")}{Sortable("author", "Author")}<th scope="col">Categories</th>{Sortable("date", "Date")}<th scope="col">Actions</th></tr></thead>
             <tbody>{(tableRows.Length == 0 ? $"<tr><td colspan=\"6\">No {path} found.</td></tr>" : tableRows)}</tbody></table>
             {bulkForm}

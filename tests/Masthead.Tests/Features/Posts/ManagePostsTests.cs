@@ -139,6 +139,26 @@ public abstract class ManagePostsTests
     }
 
     [Fact]
+    public async Task PostsList_FiltersByAuthorAndMonth_FromItsFilterForm()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var editor = await newsroom.SignInAsync("editor");
+        var authorB = newsroom.Users["author-b"].ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var list = TestSite.Parse(await editor.GetStringAsync("/admin/posts"));
+        var byAuthor = TestSite.Parse(await editor.GetStringAsync($"/admin/posts?author={authorB}"));
+        var byMonth = TestSite.Parse(await editor.GetStringAsync("/admin/posts?m=202403"));
+        var emptyMonth = TestSite.Parse(await editor.GetStringAsync("/admin/posts?m=199901"));
+
+        Assert.NotNull(list.QuerySelector($"select[name=author] option[value='{authorB}']"));
+        Assert.NotNull(list.QuerySelector("select[name=m] option[value='202403']"));
+        Assert.Single(byAuthor.QuerySelectorAll("tbody tr"));
+        Assert.Equal(5, byMonth.QuerySelectorAll("tbody tr").Length);
+        Assert.Contains("No posts found.", emptyMonth.QuerySelector("tbody")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PostsList_SortsByAColumnEitherWay()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
