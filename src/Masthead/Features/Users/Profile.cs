@@ -161,6 +161,8 @@ public static class Profile
             <p><label for="confirm_password">Repeat the new password</label><br><input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>
             <p><button type="submit">Change Password</button></p>
             </form>
+            <h2>Two-factor sign-in</h2>
+            <p><a href="/admin/profile/two-factor">Set up an authenticator app, or change how you use it</a></p>
             <h2>Sessions</h2>
             <form method="post" action="/admin/profile/sessions">{token}<p><button type="submit">Log Out Everywhere Else</button></p></form>
             """;
