@@ -39,6 +39,7 @@ public static class AccountsFeature
 
         services.AddScoped<UserStore>();
         services.AddScoped<IUserStore<User>>(s => s.GetRequiredService<UserStore>());
+        services.AddScoped<ApplicationPasswords>();
         services.AddIdentityCore<User>(identity =>
             {
                 identity.Lockout.MaxFailedAccessAttempts = 5;
@@ -156,6 +157,9 @@ public static class AccountsFeature
         app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/sessions", Profile.LogOutEverywhereAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/application-passwords", ApplicationPasswords.CreateFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/application-passwords/{uuid:guid}/revoke", ApplicationPasswords.RevokeFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/application-passwords/revoke-all", ApplicationPasswords.RevokeAllFromProfileAsync).RequireAuthorization(Capabilities.Read);
         app.MapGet("/admin/profile/two-factor", TwoFactor.ShowAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/two-factor", TwoFactor.EnableAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/two-factor/recovery-codes", TwoFactor.RenewRecoveryCodesAsync).RequireAuthorization(Capabilities.Read);
