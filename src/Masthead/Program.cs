@@ -24,8 +24,10 @@ builder.AddPermalinks();
 
 var app = builder.Build();
 app.UseHosting();
+app.UseSetup();
 app.UseAccounts();
 app.MapHosting();
+app.MapSetup();
 app.MapAccounts();
 app.MapActivity();
 app.MapSettings();

@@ -38,6 +38,24 @@ public sealed class TestSite : WebApplicationFactory<Program>
     /// <summary>Where this site's outgoing mail lands, one <c>.eml</c> file per message.</summary>
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), $"masthead-test-mail-{Guid.NewGuid():N}");
 
+    /// <summary>
+    /// The <c>.eml</c> files in <see cref="MailFolder"/> once there are <paramref name="count"/> of them: mail is sent by
+    /// a background worker, a moment after the request that queued it has answered.
+    /// </summary>
+    public async Task<string[]> WaitForMailAsync(int count = 1)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (TimeProvider.System.TimestampFrequency * 10);
+        while (true)
+        {
+            var files = Directory.Exists(MailFolder) ? Directory.GetFiles(MailFolder, "*.eml") : [];
+            if (files.Length >= count || TimeProvider.System.GetTimestamp() > deadline)
+            {
+                return files;
+            }
+            await Task.Delay(25);
+        }
+    }
+
     /// <summary>The first administrator's password on every test site (login <c>admin</c>).</summary>
     public const string AdminPassword = "a-test-password-that-is-long";
 

@@ -45,6 +45,13 @@ public static class ActivityActions
     public const string PasswordResetRequested = "asked for a password reset";
     public const string PasswordReset = "reset their password by e-mail link";
     public const string ScheduledPublished = "published scheduled posts";
+    public const string TwoFactorEnabled = "turned on two-factor sign-in";
+    public const string TwoFactorDisabled = "turned off two-factor sign-in";
+    public const string RecoveryCodesRenewed = "made new recovery codes";
+    public const string RecoveryCodeUsed = "signed in with a recovery code";
+    public const string ApplicationPasswordCreated = "created an application password";
+    public const string ApplicationPasswordRevoked = "revoked application passwords";
+    public const string SiteSetUp = "set up the site";
 }
 
 /// <summary>Writes the activity log; every entry is saved at once so a later failure cannot lose it.</summary>

@@ -18,7 +18,7 @@ public sealed class MailOptions
     public string? PickupFolder { get; set; }
 }
 
-/// <summary>The one way the site sends mail.</summary>
+/// <summary>Sends one message now; requests queue theirs on <see cref="Outbox"/> instead.</summary>
 public sealed class MailSender(MailOptions options, IHostEnvironment environment)
 {
     public string PickupFolder => options.PickupFolder ?? Path.Combine(environment.ContentRootPath, "App_Data", "mail");
@@ -47,5 +47,7 @@ public static class MailFeature
     {
         builder.Services.AddSingleton(builder.Configuration.GetSection("Mail").Get<MailOptions>() ?? new MailOptions());
         builder.Services.AddSingleton<MailSender>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddHostedService<MailWorker>();
     }
 }

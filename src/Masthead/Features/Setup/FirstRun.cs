@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Masthead.Data;
 using Masthead.Features.Comments;
 using Masthead.Features.Posts;
@@ -10,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Setup;
 
-/// <summary>Who the first administrator is: from the environment, or a generated password printed once.</summary>
+/// <summary>Who the first administrator is, when the environment names one; otherwise the /setup screen asks.</summary>
 public sealed class FirstRunOptions
 {
     public string AdminLogin { get; set; } = "admin";
@@ -20,11 +19,13 @@ public sealed class FirstRunOptions
 
 /// <summary>
 /// On start: brings the schema up to date (where this node may) and, on an empty database, creates a new site —
-/// settings, "Uncategorized", a "Hello world!" post with one comment, a sample page and an administrator.
+/// settings, "Uncategorized", a "Hello world!" post with one comment, a sample page and, when the environment gives
+/// a password, an administrator. Without one, the sample content belongs to a placeholder account that cannot sign
+/// in, and the site waits at /setup for someone to claim it (as WordPress's install screen does).
 /// </summary>
 internal sealed partial class FirstRun(
     IServiceProvider services, DatabaseOptions database, FirstRunOptions options, TimeProvider clock,
-    ILogger<FirstRun> logger) : IHostedService
+    SetupState state, ILogger<FirstRun> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,10 +45,50 @@ internal sealed partial class FirstRun(
         }
         if (await db.Users.AnyAsync(cancellationToken) || await db.Posts.AnyAsync(cancellationToken))
         {
-            LogExistingSite(logger);
+            if (await db.Users.AnyAsync(u => u.Role == Roles.Administrator, cancellationToken))
+            {
+                LogExistingSite(logger);
+            }
+        }
+        else
+        {
+            await CreateSiteAsync(db, cancellationToken);
+        }
+        await WaitForSetupIfNoAdministratorAsync(scope.ServiceProvider, db, cancellationToken);
+    }
+
+    /// <summary>
+    /// A site without an administrator gets its placeholder account (the author of the sample content) claimed now,
+    /// if the environment names a password, or else waits at /setup.
+    /// </summary>
+    private async Task WaitForSetupIfNoAdministratorAsync(IServiceProvider scoped, AppDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(u => u.Role == Roles.Administrator, cancellationToken))
+        {
+            state.Complete();
             return;
         }
-        await CreateSiteAsync(db, cancellationToken);
+        var placeholder = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Role == SetupState.PlaceholderRole, cancellationToken);
+        if (placeholder is null)
+        {
+            placeholder = Placeholder();
+            db.Users.Add(placeholder);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        if (!string.IsNullOrEmpty(options.AdminPassword))
+        {
+            var hash = scoped.GetRequiredService<IPasswordHasher<User>>().HashPassword(placeholder, options.AdminPassword);
+            if (await SetUpSite.ClaimAsync(db, placeholder.Id, options.AdminLogin, options.AdminEmail ?? "admin@example.invalid", hash))
+            {
+                state.Complete();
+                LogCreated(logger, options.AdminLogin);
+                return;
+            }
+        }
+        state.Wait();
+        LogWaitingForSetup(logger);
+        // Straight to the console as well, so someone running it by hand sees where to go even with logging turned down.
+        Console.WriteLine("No administrator yet: open /setup in a browser to name the site and create one.");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -55,19 +96,14 @@ internal sealed partial class FirstRun(
     private async Task CreateSiteAsync(AppDbContext db, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var generated = string.IsNullOrEmpty(options.AdminPassword);
-        var password = generated ? GeneratePassword() : options.AdminPassword!;
-        var admin = new User
+        var admin = Placeholder();
+        if (!string.IsNullOrEmpty(options.AdminPassword))
         {
-            Login = options.AdminLogin,
-            Email = options.AdminEmail ?? "admin@example.invalid",
-            // The public byline and author archive never reveal the login name.
-            DisplayName = "Site Administrator",
-            Slug = "site-administrator",
-            Role = "administrator",
-            RegisteredAtUtc = now,
-        };
-        admin.PasswordHash = new PasswordHasher<User>().HashPassword(admin, password);
+            admin.Login = options.AdminLogin;
+            admin.Email = options.AdminEmail ?? "admin@example.invalid";
+            admin.Role = Roles.Administrator;
+            admin.PasswordHash = new PasswordHasher<User>().HashPassword(admin, options.AdminPassword);
+        }
 
         var uncategorized = new Term { Taxonomy = Taxonomy.Category, Name = "Uncategorized", Slug = "uncategorized" };
         var hello = new Post
@@ -118,22 +154,26 @@ internal sealed partial class FirstRun(
         await db.SetOptionAsync("default_category", uncategorized.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-
-        if (generated)
-        {
-            // Straight to the console, never through logging, so the password does not persist in log sinks.
-            LogCreatedWithGeneratedPassword(logger, admin.Login);
-            Console.WriteLine($"Administrator login: {admin.Login}    password: {password}    (shown only this once)");
-        }
-        else
+        if (admin.Role == Roles.Administrator)
         {
             LogCreated(logger, admin.Login);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "New site created. Log in at /login as '{Login}' with the password printed on the console (shown only this once).")]
-    private static partial void LogCreatedWithGeneratedPassword(ILogger logger, string login);
+    /// <summary>The sample content's author until /setup claims it: no password, no role, so it cannot sign in.</summary>
+    private User Placeholder() => new()
+    {
+        Login = SetupState.PlaceholderLogin,
+        Email = SetupState.PlaceholderLogin + "@example.invalid",
+        // The public byline and author archive never reveal the login name.
+        DisplayName = "Site Administrator",
+        Slug = "site-administrator",
+        Role = SetupState.PlaceholderRole,
+        RegisteredAtUtc = clock.GetUtcNow().UtcDateTime,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The site has no administrator yet: open /setup in a browser to create one.")]
+    private static partial void LogWaitingForSetup(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site ready. Log in at /login with your administrator account.")]
     private static partial void LogExistingSite(ILogger logger);
@@ -141,8 +181,6 @@ internal sealed partial class FirstRun(
     [LoggerMessage(Level = LogLevel.Information, Message = "New site created. Log in at /login as '{Login}' with the password you gave.")]
     private static partial void LogCreated(ILogger logger, string login);
 
-    private static string GeneratePassword() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 }
 
 public static class SetupFeature
@@ -155,6 +193,16 @@ public static class SetupFeature
             AdminPassword = builder.Configuration["MASTHEAD_ADMIN_PASSWORD"],
         };
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<SetupState>();
         builder.Services.AddHostedService<FirstRun>();
+    }
+
+    /// <summary>Until the site has an administrator, every page leads to /setup.</summary>
+    public static void UseSetup(this WebApplication app) => app.Use(SetUpSite.RedirectUntilSetUp);
+
+    public static void MapSetup(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/setup", SetUpSite.ShowAsync);
+        app.MapPost("/setup", SetUpSite.SubmitAsync).RequireRateLimiting(AccountsFeature.LoginRateLimit);
     }
 }

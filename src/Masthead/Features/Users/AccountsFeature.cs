@@ -39,6 +39,7 @@ public static class AccountsFeature
 
         services.AddScoped<UserStore>();
         services.AddScoped<IUserStore<User>>(s => s.GetRequiredService<UserStore>());
+        services.AddScoped<ApplicationPasswords>();
         services.AddIdentityCore<User>(identity =>
             {
                 identity.Lockout.MaxFailedAccessAttempts = 5;
@@ -49,7 +50,10 @@ public static class AccountsFeature
                 PasswordRules.Configure(identity.Password);
             })
             .AddPasswordValidator<PasswordRules>()
-            .AddDefaultTokenProviders()
+            // Only the providers in use: lost-password links and authenticator apps. Identity's e-mail and phone
+            // providers would need stores we do not have, and it asks every provider when a sign-in needs a second step.
+            .AddTokenProvider<DataProtectorTokenProvider<User>>(TokenOptions.DefaultProvider)
+            .AddTokenProvider<AuthenticatorTokenProvider<User>>(TokenOptions.DefaultAuthenticatorProvider)
             .AddSignInManager()
             .AddClaimsPrincipalFactory<RoleClaimsFactory>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
@@ -136,6 +140,8 @@ public static class AccountsFeature
         app.MapGet("/login", LogIn.ShowForm);
         app.MapPost("/login", LogIn.SubmitAsync).RequireRateLimiting(LoginRateLimit);
         app.MapPost("/logout", LogIn.LogOutAsync);
+        app.MapGet("/login/two-factor", LogIn.ShowCodeFormAsync);
+        app.MapPost("/login/two-factor", LogIn.SubmitCodeAsync).RequireRateLimiting(LoginRateLimit);
         app.MapGet("/login/lost", LostPassword.ShowRequestForm);
         app.MapPost("/login/lost", LostPassword.RequestAsync).RequireRateLimiting(LoginRateLimit);
         app.MapGet("/login/reset", LostPassword.ShowResetForm);
@@ -155,6 +161,13 @@ public static class AccountsFeature
         app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/sessions", Profile.LogOutEverywhereAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/application-passwords", ApplicationPasswords.CreateFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/application-passwords/{uuid:guid}/revoke", ApplicationPasswords.RevokeFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/application-passwords/revoke-all", ApplicationPasswords.RevokeAllFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        app.MapGet("/admin/profile/two-factor", TwoFactor.ShowAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/two-factor", TwoFactor.EnableAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/two-factor/recovery-codes", TwoFactor.RenewRecoveryCodesAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/two-factor/disable", TwoFactor.DisableAsync).RequireAuthorization(Capabilities.Read);
     }
 }
 

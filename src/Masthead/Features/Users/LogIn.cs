@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
 
 namespace Masthead.Features.Users;
 
@@ -49,18 +50,113 @@ public static class LogIn
             // Identity skips the hash for a locked account; do the same work so the answer takes the same time.
             hasher.VerifyHashedPassword(user, DecoyHash.Value, password);
         }
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; Identity holds who is signing in in a short-lived cookie until the code comes.
+            return TypedResults.Redirect($"/login/two-factor?redirect_to={Uri.EscapeDataString(SafeReturnPath(redirectTo))}"
+                + (remember is not null ? "&rememberme=forever" : ""));
+        }
         await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id,
             result.IsLockedOut ? "account locked" : "");
-        if (result.Succeeded && user.Role == Roles.Administrator && (await settings.GetAsync(db)).HomeUrl.Length == 0)
+        if (result.Succeeded)
         {
-            // As WordPress's install screen does, the address an administrator first signs in at becomes the site's
-            // address; mail links are built from it, never from whatever Host header a request carries.
-            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
-            await db.SaveChangesAsync();
+            await RememberSiteAddressAsync(http, db, settings, user);
         }
         return result.Succeeded
             ? TypedResults.LocalRedirect(SafeReturnPath(redirectTo))
             : Form(http, antiforgery, login, redirectTo, Failure);
+    }
+
+    /// <summary>
+    /// As WordPress's install screen does, the address an administrator first signs in at becomes the site's address;
+    /// mail links are built from it, never from whatever Host header a request carries.
+    /// </summary>
+    internal static async Task RememberSiteAddressAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, User user)
+    {
+        if (user.Role == Roles.Administrator && (await settings.GetAsync(db)).HomeUrl.Length == 0)
+        {
+            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
+            await db.SaveChangesAsync();
+        }
+    }
+
+    internal static async Task<IResult> ShowCodeFormAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn,
+        [FromQuery(Name = "redirect_to")] string? redirectTo, [FromQuery(Name = "rememberme")] string? remember) =>
+        await signIn.GetTwoFactorAuthenticationUserAsync() is null
+            ? TypedResults.Redirect("/login")
+            : CodeForm(http, antiforgery, redirectTo, remember, error: null);
+
+    internal static async Task<IResult> SubmitCodeAsync(
+        HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserManager<User> users, ActivityLog activity,
+        AppDbContext db, SiteSettingsCache settings, [FromForm(Name = "code")] string? code,
+        [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
+    {
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null)
+        {
+            // The five minutes between password and code ran out, or there was no password step at all.
+            return TypedResults.Redirect("/login");
+        }
+        var given = TwoFactor.Digits(code);
+        var usesRecoveryCode = !(given.Length == 6 && given.All(char.IsAsciiDigit));
+        SignInResult result;
+        if (given.Length is 0 or > 64)
+        {
+            result = SignInResult.Failed;
+        }
+        else if (!usesRecoveryCode)
+        {
+            // Identity checks lockout and counts a wrong code as a failed attempt.
+            result = await signIn.TwoFactorAuthenticatorSignInAsync(given, isPersistent: remember is not null, rememberClient: false);
+        }
+        else if (await users.IsLockedOutAsync(user))
+        {
+            result = SignInResult.LockedOut;
+        }
+        else
+        {
+            // Identity's recovery-code sign-in neither checks lockout nor counts failures; both happen here instead.
+            // Recovery codes are stored as "XXXXX-XXXXX", and typed with or without the dash.
+            var formatted = given.Length == 10 ? $"{given[..5]}-{given[5..]}" : given;
+            result = await signIn.TwoFactorRecoveryCodeSignInAsync(formatted.ToUpperInvariant());
+            if (!result.Succeeded)
+            {
+                await users.AccessFailedAsync(user);
+            }
+        }
+        if (!result.Succeeded)
+        {
+            await activity.RecordAsync(http, ActivityActions.LoginFailed, user.Login, user.Id,
+                result.IsLockedOut ? "account locked" : "wrong two-factor code");
+            return CodeForm(http, antiforgery, redirectTo, remember, CodeFailure);
+        }
+        if (usesRecoveryCode)
+        {
+            await activity.RecordAsync(http, ActivityActions.RecoveryCodeUsed, user.Login, user.Id,
+                $"{await users.CountRecoveryCodesAsync(user)} left");
+        }
+        await activity.RecordAsync(http, ActivityActions.LoggedIn, user.Login, user.Id);
+        await RememberSiteAddressAsync(http, db, settings, user);
+        return TypedResults.LocalRedirect(SafeReturnPath(redirectTo));
+    }
+
+    private const string CodeFailure = "That code is not right, or the account is locked for a while. Try the newest code.";
+
+    private static ContentHttpResult CodeForm(HttpContext http, IAntiforgery antiforgery, string? redirectTo, string? remember, string? error)
+    {
+        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
+        var rememberField = remember is null ? "" : "<input type=\"hidden\" name=\"rememberme\" value=\"forever\">";
+        return PlainPage.Result("Two-Factor Sign-In", $"""
+            {alert}
+            <form method="post" action="/login/two-factor">
+            {PlainPage.AntiforgeryField(http, antiforgery)}{rememberField}
+            <input type="hidden" name="redirect_to" value="{PlainPage.Encode(SafeReturnPath(redirectTo))}">
+            <p><label for="code">Code from your authenticator app, or a recovery code</label><br>
+            <input id="code" name="code" autocomplete="one-time-code" required maxlength="64" autofocus></p>
+            <p><button type="submit">Log In</button></p>
+            </form>
+            <p><a href="/login">&larr; Start again</a></p>
+            """);
     }
 
     internal static async Task<IResult> LogOutAsync(HttpContext http, SignInManager<User> signIn, ActivityLog activity, IFormCollection form)

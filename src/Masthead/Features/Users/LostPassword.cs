@@ -29,7 +29,7 @@ public static partial class LostPassword
             """);
 
     internal static async Task<ContentHttpResult> RequestAsync(
-        HttpContext http, UserStore store, UserManager<User> users, MailSender mail, ActivityLog activity,
+        HttpContext http, UserStore store, UserManager<User> users, Outbox mail, ActivityLog activity,
         AppDbContext db, SiteSettingsCache settingsCache, ILoggerFactory loggers,
         [FromForm(Name = "user_login")] string? login)
     {
@@ -49,14 +49,20 @@ public static partial class LostPassword
         {
             var key = await users.GeneratePasswordResetTokenAsync(user);
             var link = $"{siteAddress}/login/reset?login={Uri.EscapeDataString(user.Login)}&key={Uri.EscapeDataString(key)}";
-            await mail.SendAsync(user.Email, "Password reset", $"""
+            // Queued, not sent here: the answer then takes the same time whether or not the account exists.
+            mail.Enqueue(new OutgoingMail(user.Email, "Password reset", $"""
                 Someone asked to reset the password of the account "{user.Login}".
                 If it was not you, ignore this message and nothing will change.
 
                 To choose a new password, open this link within an hour:
                 {link}
-                """, http.RequestAborted);
+                """));
             await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, user.Login, user.Id);
+        }
+        else
+        {
+            // The same database write as for a real account, so the two answers cost the same.
+            await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, (login ?? "").Trim(), detail: "no such account");
         }
         return PlainPage.Result("Check your e-mail", $"<p role=\"status\">{PlainPage.Encode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
     }

@@ -188,5 +188,5 @@ public static partial class ManageUsers
     }
 
     [GeneratedRegex(@"^[\p{L}\p{Nd} ._\-@]{1,60}$")]
-    private static partial Regex LoginPattern();
+    internal static partial Regex LoginPattern();
 }

@@ -16,7 +16,7 @@ public static class Profile
 {
     private const int MaxBioLength = 4000;
 
-    internal static async Task<IResult> ShowAsync(HttpContext http, UserManager<User> users, IAntiforgery antiforgery)
+    internal static async Task<IResult> ShowAsync(HttpContext http, UserManager<User> users, IAntiforgery antiforgery, ApplicationPasswords passwords)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
@@ -28,14 +28,16 @@ public static class Profile
             "profile" => "Profile updated.",
             "password" => "Password changed. Your other sessions end within a minute.",
             "sessions" => "You are logged out everywhere else.",
+            "application-password-revoked" => "Application password revoked.",
+            "application-passwords-revoked" => "All application passwords revoked.",
             _ => null,
         };
-        return Page(http, antiforgery, user, notice, errors: []);
+        return await PageAsync(http, antiforgery, passwords, user, notice, errors: []);
     }
 
     internal static async Task<IResult> SaveAsync(
         HttpContext http, UserManager<User> users, AppDbContext db, IAntiforgery antiforgery, ActivityLog activity,
-        [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "nickname")] string? nicename,
+        ApplicationPasswords passwords, [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "nickname")] string? nicename,
         [FromForm(Name = "email")] string? email, [FromForm(Name = "url")] string? url,
         [FromForm(Name = "description")] string? bio, [FromForm(Name = "current_password")] string? currentPassword)
     {
@@ -86,7 +88,7 @@ public static class Profile
         }
         if (errors.Count > 0)
         {
-            return Page(http, antiforgery, user, notice: null, errors);
+            return await PageAsync(http, antiforgery, passwords, user, notice: null, errors);
         }
         user.DisplayName = displayName;
         user.Slug = slug;
@@ -100,7 +102,7 @@ public static class Profile
 
     internal static async Task<IResult> ChangePasswordAsync(
         HttpContext http, UserManager<User> users, SignInManager<User> signIn, IAntiforgery antiforgery, ActivityLog activity,
-        [FromForm(Name = "current_password")] string? current, [FromForm(Name = "new_password")] string? replacement,
+        ApplicationPasswords passwords, [FromForm(Name = "current_password")] string? current, [FromForm(Name = "new_password")] string? replacement,
         [FromForm(Name = "confirm_password")] string? confirmation)
     {
         var user = await users.GetUserAsync(http.User);
@@ -110,12 +112,12 @@ public static class Profile
         }
         if (replacement != confirmation)
         {
-            return Page(http, antiforgery, user, notice: null, ["New password: the two entries differ."]);
+            return await PageAsync(http, antiforgery, passwords, user, notice: null, ["New password: the two entries differ."]);
         }
         var result = await users.ChangePasswordAsync(user, current ?? "", replacement ?? "");
         if (!result.Succeeded)
         {
-            return Page(http, antiforgery, user, notice: null,
+            return await PageAsync(http, antiforgery, passwords, user, notice: null,
                 [.. result.Errors.Select(e => e.Code == "PasswordMismatch" ? "Current password: that is not it." : e.Description)]);
         }
         // The security stamp changed with the password: keep this session, the others end at their next check.
@@ -138,8 +140,11 @@ public static class Profile
         return TypedResults.Redirect("/admin/profile?done=sessions");
     }
 
-    private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, User user, string? notice, List<string> errors)
+    internal static async Task<ContentHttpResult> PageAsync(
+        HttpContext http, IAntiforgery antiforgery, ApplicationPasswords passwords, User user, string? notice, List<string> errors,
+        string? newApplicationPassword = null)
     {
+        var applicationPasswords = await passwords.SectionAsync(http, antiforgery, user, newApplicationPassword);
         var token = PlainPage.AntiforgeryField(http, antiforgery);
         var messages = PlainPage.Messages(notice, errors);
         var body = $"""
@@ -161,8 +166,11 @@ public static class Profile
             <p><label for="confirm_password">Repeat the new password</label><br><input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>
             <p><button type="submit">Change Password</button></p>
             </form>
+            <h2>Two-factor sign-in</h2>
+            <p><a href="/admin/profile/two-factor">Set up an authenticator app, or change how you use it</a></p>
             <h2>Sessions</h2>
             <form method="post" action="/admin/profile/sessions">{token}<p><button type="submit">Log Out Everywhere Else</button></p></form>
+            {applicationPasswords}
             """;
         return PlainPage.Result("Profile", body);
     }

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Masthead.Data;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,11 +10,21 @@ namespace Masthead.Features.Users;
 
 /// <summary>
 /// ASP.NET Core Identity over Masthead's own <see cref="User"/> table: passwords, lockout and security stamps,
-/// with the DbContext as the unit of work. Logins compare case-insensitively, as WordPress's do.
+/// with the DbContext as the unit of work. Logins compare case-insensitively, as WordPress's do. Two-factor state
+/// lives in <see cref="UserMeta"/> rows (WordPress keeps such things in usermeta too), so it needed no new columns.
 /// </summary>
-internal sealed class UserStore(AppDbContext db) :
-    IUserPasswordStore<User>, IUserLockoutStore<User>, IUserSecurityStampStore<User>
+internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protection) :
+    IUserPasswordStore<User>, IUserLockoutStore<User>, IUserSecurityStampStore<User>,
+    IUserAuthenticatorKeyStore<User>, IUserTwoFactorStore<User>, IUserTwoFactorRecoveryCodeStore<User>
 {
+    internal const string AuthenticatorKeyMeta = "masthead_authenticator_key";
+    internal const string TwoFactorEnabledMeta = "masthead_two_factor_enabled";
+    internal const string RecoveryCodesMeta = "masthead_recovery_codes";
+
+    // A copied database (a backup, a leaked dump) alone must not let anyone compute codes: the key is encrypted
+    // with the data-protection keys, which live apart from the database.
+    private readonly IDataProtector _authenticatorKeys = protection.CreateProtector("Masthead.Users.AuthenticatorKey");
+
     public async Task<IdentityResult> CreateAsync(User user, CancellationToken cancellationToken)
     {
         db.Users.Add(user);
@@ -109,7 +122,94 @@ internal sealed class UserStore(AppDbContext db) :
 
     public Task<string?> GetSecurityStampAsync(User user, CancellationToken cancellationToken) => Task.FromResult<string?>(user.SecurityStamp);
 
+    public async Task SetAuthenticatorKeyAsync(User user, string key, CancellationToken cancellationToken) =>
+        await SetMetaAsync(user, AuthenticatorKeyMeta, _authenticatorKeys.Protect(key), cancellationToken);
 
+    public async Task<string?> GetAuthenticatorKeyAsync(User user, CancellationToken cancellationToken)
+    {
+        var stored = await GetMetaAsync(user, AuthenticatorKeyMeta, cancellationToken);
+        if (string.IsNullOrEmpty(stored))
+        {
+            return null;
+        }
+        try
+        {
+            return _authenticatorKeys.Unprotect(stored);
+        }
+        catch (CryptographicException)
+        {
+            // The data-protection keys were lost: the authenticator cannot be checked, so the account signs in as
+            // if it had none, and its owner sets it up again (the same as WordPress when its secret is gone).
+            return null;
+        }
+    }
+
+    public async Task SetTwoFactorEnabledAsync(User user, bool enabled, CancellationToken cancellationToken) =>
+        await SetMetaAsync(user, TwoFactorEnabledMeta, enabled ? "1" : null, cancellationToken);
+
+    public async Task<bool> GetTwoFactorEnabledAsync(User user, CancellationToken cancellationToken) =>
+        await GetMetaAsync(user, TwoFactorEnabledMeta, cancellationToken) == "1";
+
+    // Recovery codes are kept only as SHA-256 hashes: each is a random one-time secret, so a fast hash suffices,
+    // and a copy of the database gives none of them away.
+    public async Task ReplaceCodesAsync(User user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
+        await SetMetaAsync(user, RecoveryCodesMeta, string.Join(';', recoveryCodes.Select(HashCode)), cancellationToken);
+
+    public async Task<bool> RedeemCodeAsync(User user, string code, CancellationToken cancellationToken)
+    {
+        var hashes = await GetRecoveryHashesAsync(user, cancellationToken);
+        var given = HashCode(code);
+        var match = hashes.FirstOrDefault(h => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(h), Encoding.ASCII.GetBytes(given)));
+        if (match is null)
+        {
+            return false;
+        }
+        hashes.Remove(match);
+        await SetMetaAsync(user, RecoveryCodesMeta, string.Join(';', hashes), cancellationToken);
+        return true;
+    }
+
+    public async Task<int> CountCodesAsync(User user, CancellationToken cancellationToken) =>
+        (await GetRecoveryHashesAsync(user, cancellationToken)).Count;
+
+    private async Task<List<string>> GetRecoveryHashesAsync(User user, CancellationToken cancellationToken) =>
+        [.. (await GetMetaAsync(user, RecoveryCodesMeta, cancellationToken) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)];
+
+    private static string HashCode(string code) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().ToUpperInvariant())));
+
+    private async Task<string?> GetMetaAsync(User user, string key, CancellationToken cancellationToken) =>
+        await FindMetaAsync(user, key, cancellationToken) is { } row && db.Entry(row).State != EntityState.Deleted ? row.Value : null;
+
+    /// <summary>Adds, changes or (for null) removes a meta row; UserManager saves it with the user in UpdateAsync.</summary>
+    private async Task SetMetaAsync(User user, string key, string? value, CancellationToken cancellationToken)
+    {
+        var row = await FindMetaAsync(user, key, cancellationToken);
+        if (value is null)
+        {
+            if (row is not null)
+            {
+                db.UserMeta.Remove(row);
+            }
+        }
+        else if (row is null)
+        {
+            db.UserMeta.Add(new UserMeta { UserId = user.Id, Key = key, Value = value });
+        }
+        else
+        {
+            row.Value = value;
+            if (db.Entry(row).State == EntityState.Deleted)
+            {
+                db.Entry(row).State = EntityState.Modified;
+            }
+        }
+    }
+
+    private async Task<UserMeta?> FindMetaAsync(User user, string key, CancellationToken cancellationToken) =>
+        // Local first: a value set earlier in this request and not saved yet is the current one.
+        db.UserMeta.Local.FirstOrDefault(m => m.UserId == user.Id && m.Key == key)
+        ?? await db.UserMeta.FirstOrDefaultAsync(m => m.UserId == user.Id && m.Key == key, cancellationToken);
 
     public void Dispose()
     {

@@ -17,9 +17,9 @@ public sealed partial class LostPasswordTests
     }
 
     /// <summary>The reset link from the one message in the pickup folder (its body is quoted-printable).</summary>
-    private static string ResetLink(TestSite site)
+    private static async Task<string> ResetLinkAsync(TestSite site)
     {
-        var message = File.ReadAllText(Assert.Single(Directory.GetFiles(site.MailFolder, "*.eml")));
+        var message = await File.ReadAllTextAsync(Assert.Single(await site.WaitForMailAsync()));
         var body = QuotedPrintableHex().Replace(message.Replace("=\r\n", "", StringComparison.Ordinal),
             m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
         return new Uri(LinkPattern().Match(body).Value).PathAndQuery;
@@ -35,7 +35,7 @@ public sealed partial class LostPasswordTests
         const string replacement = "river boats at dawn, every weekday";
 
         using var requested = await PostFormAsync(client, "/login/lost", "/login/lost", new() { ["user_login"] = "admin@example.invalid" });
-        var link = ResetLink(site);
+        var link = await ResetLinkAsync(site);
         using var reset = await PostFormAsync(client, link, "/login/reset", new() { ["pass1"] = replacement, ["pass2"] = replacement });
         using var reused = await PostFormAsync(client, link, "/login/reset", new() { ["pass1"] = replacement + "!", ["pass2"] = replacement + "!" });
 
@@ -56,9 +56,9 @@ public sealed partial class LostPasswordTests
 
         (await PostFormAsync(client, "/login/lost", "/login/lost", new() { ["user_login"] = "admin" })).Dispose();
 
-        var message = File.ReadAllText(Assert.Single(Directory.GetFiles(site.MailFolder, "*.eml")));
+        var message = await File.ReadAllTextAsync(Assert.Single(await site.WaitForMailAsync()));
         Assert.DoesNotContain("evil.example", message);
-        Assert.StartsWith("/login/reset?login=admin", ResetLink(site));
+        Assert.StartsWith("/login/reset?login=admin", await ResetLinkAsync(site));
     }
 
     [Fact]

@@ -1,0 +1,177 @@
+using System.Net.Mail;
+using Masthead.Data;
+using Masthead.Features.Activity;
+using Masthead.Features.Settings;
+using Masthead.Features.Users;
+using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Setup;
+
+/// <summary>Whether this node still waits for /setup; checked on every request, so it lives in memory.</summary>
+public sealed class SetupState
+{
+    /// <summary>The role of the account that owns the sample content until /setup claims it; it grants nothing.</summary>
+    public const string PlaceholderRole = "pending_setup";
+    public const string PlaceholderLogin = "setup-pending";
+
+    private volatile bool _waiting;
+
+    public bool Waiting => _waiting;
+
+    public void Wait() => _waiting = true;
+
+    public void Complete() => _waiting = false;
+}
+
+/// <summary>
+/// The first-run screen, like WordPress's install screen: site title, the administrator's username, e-mail and
+/// password, and whether search engines are welcome. It works only while the site has no administrator.
+/// </summary>
+public static class SetUpSite
+{
+    internal static Task RedirectUntilSetUp(HttpContext http, RequestDelegate next)
+    {
+        var path = http.Request.Path;
+        if (!http.RequestServices.GetRequiredService<SetupState>().Waiting
+            || path.StartsWithSegments("/setup") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/theme-assets"))
+        {
+            return next(http);
+        }
+        // 303 for every method: whatever was asked, the next step is a GET of the set-up screen.
+        http.Response.StatusCode = StatusCodes.Status303SeeOther;
+        http.Response.Headers.Location = "/setup";
+        http.Response.Headers.CacheControl = "no-store";
+        return Task.CompletedTask;
+    }
+
+    internal static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SetupState state, IAntiforgery antiforgery)
+    {
+        if (!await StillWaitingAsync(db, state))
+        {
+            return TypedResults.Redirect("/login");
+        }
+        return Form(http, antiforgery, new SetupForm("Masthead", "admin", "", false), errors: []);
+    }
+
+    internal static async Task<IResult> SubmitAsync(
+        HttpContext http, AppDbContext db, SetupState state, IAntiforgery antiforgery, UserManager<User> users,
+        SignInManager<User> signIn, ActivityLog activity,
+        [FromForm(Name = "weblog_title")] string? title, [FromForm(Name = "user_name")] string? login,
+        [FromForm(Name = "admin_email")] string? email, [FromForm(Name = "admin_password")] string? password,
+        [FromForm(Name = "admin_password2")] string? confirmation, [FromForm(Name = "blog_public")] string? blogPublic)
+    {
+        if (!await StillWaitingAsync(db, state))
+        {
+            return TypedResults.Redirect("/login");
+        }
+        var form = new SetupForm((title ?? "").Trim(), (login ?? "").Trim(), (email ?? "").Trim(), blogPublic == "0");
+        password ??= "";
+        var errors = new List<string>();
+        if (form.Title.Length is 0 or > 200)
+        {
+            errors.Add("Site title: write one, up to 200 characters.");
+        }
+        var placeholder = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Role == SetupState.PlaceholderRole);
+        if (placeholder is null)
+        {
+            return TypedResults.Redirect("/login");
+        }
+        if (!ManageUsers.LoginPattern().IsMatch(form.Login) || form.Login == SetupState.PlaceholderLogin)
+        {
+            errors.Add("Username: 1 to 60 letters, digits, spaces or . _ - @");
+        }
+        else if (await ManageUsers.EmailTakenAsync(db, form.Login, placeholder.Id))
+        {
+            errors.Add("Username: another account has that name.");
+        }
+        if (form.Email.Length > 100 || !MailAddress.TryCreate(form.Email, out _))
+        {
+            errors.Add("Your e-mail: enter a valid address.");
+        }
+        else if (await ManageUsers.EmailTakenAsync(db, form.Email, placeholder.Id))
+        {
+            errors.Add("Your e-mail: another account has that address.");
+        }
+        if (password != confirmation)
+        {
+            errors.Add("Password: the two entries differ.");
+        }
+        // The same rules as every password change: length, the common-password list, not the username.
+        var candidate = new User { Id = placeholder.Id, Login = form.Login, Email = form.Email };
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, candidate, password);
+            errors.AddRange(result.Errors.Select(e => $"Password: {e.Description}"));
+        }
+        if (errors.Count > 0)
+        {
+            return Form(http, antiforgery, form, errors);
+        }
+        if (!await ClaimAsync(db, placeholder.Id, form.Login, form.Email, users.PasswordHasher.HashPassword(candidate, password)))
+        {
+            // Someone else's submission got there first.
+            return TypedResults.Redirect("/login");
+        }
+        state.Complete();
+        await db.SetOptionAsync(SiteSettings.Names.Title, form.Title);
+        await db.SetOptionAsync(SiteSettings.Names.AdminEmail, form.Email);
+        await db.SetOptionAsync(SiteSettings.Names.BlogPublic, form.DiscourageSearchEngines ? "0" : "1");
+        // As at the first administrator sign-in: the address the site is set up at becomes its address.
+        await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
+        await db.SaveChangesAsync();
+        var admin = await db.Users.SingleAsync(u => u.Id == placeholder.Id);
+        await activity.RecordAsync(http, ActivityActions.SiteSetUp, admin.Login, admin.Id, form.Title);
+        await signIn.SignInAsync(admin, isPersistent: false);
+        return TypedResults.Redirect("/admin");
+    }
+
+    /// <summary>
+    /// Turns the placeholder account into the administrator in one conditional UPDATE: of two submissions at the
+    /// same moment, the database lets exactly one find the placeholder still a placeholder.
+    /// </summary>
+    internal static async Task<bool> ClaimAsync(AppDbContext db, int placeholderId, string login, string email, string passwordHash) =>
+        await db.Users.Where(u => u.Id == placeholderId && u.Role == SetupState.PlaceholderRole)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.Role, Roles.Administrator)
+                .SetProperty(u => u.Login, login)
+                .SetProperty(u => u.Email, email)
+                .SetProperty(u => u.PasswordHash, passwordHash)
+                .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N"))) == 1;
+
+    /// <summary>Another node may have finished set-up; the database decides, and this node stops waiting then.</summary>
+    private static async Task<bool> StillWaitingAsync(AppDbContext db, SetupState state)
+    {
+        if (state.Waiting && !await db.Users.AnyAsync(u => u.Role == Roles.Administrator))
+        {
+            return true;
+        }
+        state.Complete();
+        return false;
+    }
+
+    private sealed record SetupForm(string Title, string Login, string Email, bool DiscourageSearchEngines);
+
+    private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, SetupForm form, List<string> errors)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var body = $"""
+            {PlainPage.Messages(null, errors, "Not set up yet:")}
+            <p>Welcome. Name the site and create its administrator account; you can change all of it later.</p>
+            <form method="post" action="/setup">{PlainPage.AntiforgeryField(http, antiforgery)}
+            <p><label for="weblog_title">Site title</label><br><input id="weblog_title" name="weblog_title" value="{PlainPage.Encode(form.Title)}" required maxlength="200"></p>
+            <p><label for="user_name">Username</label><br><input id="user_name" name="user_name" value="{PlainPage.Encode(form.Login)}" autocomplete="username" required maxlength="60"></p>
+            <p><label for="admin_password">Password (at least {PasswordRules.MinLength} characters)</label><br><input id="admin_password" name="admin_password" type="password" autocomplete="new-password" required minlength="{PasswordRules.MinLength}" maxlength="{PasswordRules.MaxLength}"></p>
+            <p><label for="admin_password2">Repeat the password</label><br><input id="admin_password2" name="admin_password2" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>
+            <p><label for="admin_email">Your e-mail</label><br><input id="admin_email" name="admin_email" type="email" value="{PlainPage.Encode(form.Email)}" autocomplete="email" required maxlength="100"></p>
+            <p><label><input type="checkbox" name="blog_public" value="0"{(form.DiscourageSearchEngines ? " checked" : "")}> Discourage search engines from indexing this site</label></p>
+            <p><button type="submit">Set Up the Site</button></p>
+            </form>
+            """;
+        return PlainPage.Result("Welcome to Masthead", body);
+    }
+}

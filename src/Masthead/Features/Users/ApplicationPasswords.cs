@@ -1,0 +1,192 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Masthead.Data;
+using Masthead.Features.Activity;
+using Masthead.Features.Settings;
+using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Users;
+
+/// <summary>One application password as kept in a <see cref="UserMeta"/> row; the password itself is never kept.</summary>
+internal sealed record ApplicationPassword(
+    Guid Uuid, string Name, string Hash, DateTime CreatedAtUtc, DateTime? LastUsedAtUtc, string LastIp);
+
+/// <summary>
+/// Application passwords, as WordPress 5.6 has them: each user may make named passwords for programs (the REST API
+/// over HTTP Basic), see when each was last used, and revoke them. The password is shown once; only a hash is kept.
+/// </summary>
+internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, SiteSettingsCache settingsCache, TimeProvider clock)
+{
+    public const string MetaPrefix = "masthead_application_password:";
+    public const int MaxNameLength = 100;
+    private const int Length = 24;
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    /// <summary>Makes a password named <paramref name="name"/>; the returned text is the only time it is seen.</summary>
+    public async Task<string> CreateAsync(User user, string name)
+    {
+        var password = RandomNumberGenerator.GetString(Alphabet, Length);
+        var entry = new ApplicationPassword(Guid.NewGuid(), name, Hash(password), clock.GetUtcNow().UtcDateTime, null, "");
+        db.UserMeta.Add(new UserMeta { UserId = user.Id, Key = MetaPrefix + entry.Uuid.ToString("D"), Value = JsonSerializer.Serialize(entry) });
+        await db.SaveChangesAsync();
+        return password;
+    }
+
+    public async Task<List<ApplicationPassword>> ListAsync(User user) =>
+        [.. (await Rows(user.Id).AsNoTracking().ToListAsync()).Select(Read).OfType<ApplicationPassword>().OrderBy(p => p.CreatedAtUtc)];
+
+    /// <summary>Revokes one of <paramref name="user"/>'s passwords; false when they have none with that uuid.</summary>
+    public async Task<bool> RevokeAsync(User user, Guid uuid) =>
+        await db.UserMeta.Where(m => m.UserId == user.Id && m.Key == MetaPrefix + uuid.ToString("D")).ExecuteDeleteAsync() > 0;
+
+    public Task<int> RevokeAllAsync(User user) => Rows(user.Id).ExecuteDeleteAsync();
+
+    /// <summary>
+    /// The account <paramref name="loginOrEmail"/> names, when <paramref name="password"/> is one of its application
+    /// passwords (spaces ignored, as WordPress shows them in groups); records when and from where it was used.
+    /// The account's own password is never accepted here.
+    /// </summary>
+    public async Task<User?> VerifyAsync(string loginOrEmail, string password, HttpContext http)
+    {
+        var compact = string.Concat(password.Where(c => !char.IsWhiteSpace(c)));
+        if (compact.Length != Length || loginOrEmail.Length is 0 or > 100)
+        {
+            return null;
+        }
+        var user = await store.FindByLoginOrEmailAsync(loginOrEmail, http.RequestAborted);
+        if (user is null)
+        {
+            return null;
+        }
+        var given = Encoding.ASCII.GetBytes(Hash(compact));
+        foreach (var row in await Rows(user.Id).ToListAsync(http.RequestAborted))
+        {
+            if (Read(row) is not { } entry || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(entry.Hash), given))
+            {
+                continue;
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            var ip = http.Connection.RemoteIpAddress?.ToString() ?? "";
+            // A program calling many times a minute should not cost a write each time.
+            if (entry.LastUsedAtUtc is not { } last || now - last > TimeSpan.FromMinutes(1) || entry.LastIp != ip)
+            {
+                row.Value = JsonSerializer.Serialize(entry with { LastUsedAtUtc = now, LastIp = ip });
+                await db.SaveChangesAsync(http.RequestAborted);
+            }
+            return user;
+        }
+        return null;
+    }
+
+    /// <summary>"abcd efgh …", the way WordPress shows a new application password.</summary>
+    public static string Grouped(string password) =>
+        string.Join(' ', password.Chunk(4).Select(chunk => new string(chunk)));
+
+    // SHA-256 rather than Identity's PBKDF2 hasher: the password is 24 random characters (over 140 bits), so no
+    // guessing can find it from its hash and slow hashing would add nothing, while a program may use it on every
+    // API request, where a deliberately slow hash would cost real time each call.
+    private static string Hash(string password) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
+
+    private IQueryable<UserMeta> Rows(int userId) =>
+        db.UserMeta.Where(m => m.UserId == userId && m.Key.StartsWith(MetaPrefix));
+
+    private static ApplicationPassword? Read(UserMeta row)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ApplicationPassword>(row.Value);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The profile section: the form to make one, and the list with revoke buttons.</summary>
+    internal async Task<string> SectionAsync(HttpContext http, IAntiforgery antiforgery, User user, string? newPassword)
+    {
+        var settings = await settingsCache.GetAsync(db);
+        var token = PlainPage.AntiforgeryField(http, antiforgery);
+        string When(DateTime? utc) => utc is { } at ? PlainPage.Encode(PhpDateFormat.Format(settings.ToLocal(at), settings.DateFormat)) : "—";
+        var passwords = await ListAsync(user);
+        var created = newPassword is null ? "" : $"""
+            <div role="status"><p>Your new application password is <code id="new-application-password">{PlainPage.Encode(Grouped(newPassword))}</code></p>
+            <p>Copy it now: it will not be shown again.</p></div>
+            """;
+        var rows = string.Concat(passwords.Select(p => $"""
+            <tr><td>{PlainPage.Encode(p.Name)}</td><td>{When(p.CreatedAtUtc)}</td><td>{When(p.LastUsedAtUtc)}</td><td>{PlainPage.Encode(p.LastIp is { Length: > 0 } ip ? ip : "—")}</td>
+            <td><form method="post" action="/admin/profile/application-passwords/{p.Uuid:D}/revoke">{token}<button type="submit">Revoke “{PlainPage.Encode(p.Name)}”</button></form></td></tr>
+            """));
+        var list = passwords.Count == 0 ? "<p>You have no application passwords.</p>" : $"""
+            <table id="application-passwords"><caption>Your application passwords</caption>
+            <thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Last IP</th><th scope="col"></th></tr></thead>
+            <tbody>{rows}</tbody></table>
+            <form method="post" action="/admin/profile/application-passwords/revoke-all">{token}<p><button type="submit">Revoke All Application Passwords</button></p></form>
+            """;
+        return $"""
+            <h2 id="application-passwords-heading">Application passwords</h2>
+            <p>They let programs use your account through the API without your real password. Each can be revoked alone.</p>
+            {created}
+            <form method="post" action="/admin/profile/application-passwords">{token}
+            <p><label for="application_password_name">New application password name</label><br><input id="application_password_name" name="name" required maxlength="{MaxNameLength}"></p>
+            <p><button type="submit">Add New Application Password</button></p>
+            </form>
+            {list}
+            """;
+    }
+
+    internal static async Task<IResult> CreateFromProfileAsync(
+        HttpContext http, UserManager<User> users, ApplicationPasswords passwords, IAntiforgery antiforgery, ActivityLog activity,
+        [FromForm(Name = "name")] string? name)
+    {
+        var user = await users.GetUserAsync(http.User);
+        if (user is null)
+        {
+            return TypedResults.Redirect("/login");
+        }
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return await Profile.PageAsync(http, antiforgery, passwords, user, notice: null,
+                [$"Application password name: write one, up to {MaxNameLength} characters."]);
+        }
+        var password = await passwords.CreateAsync(user, name);
+        await activity.RecordAsync(http, ActivityActions.ApplicationPasswordCreated, user.Login, user.Id, name);
+        return await Profile.PageAsync(http, antiforgery, passwords, user, notice: null, errors: [], newApplicationPassword: password);
+    }
+
+    internal static async Task<IResult> RevokeFromProfileAsync(
+        HttpContext http, UserManager<User> users, ApplicationPasswords passwords, ActivityLog activity, Guid uuid, IFormCollection form)
+    {
+        var user = await users.GetUserAsync(http.User);
+        if (user is null)
+        {
+            return TypedResults.Redirect("/login");
+        }
+        // Only the signed-in user's own rows are looked at, so another user's uuid finds nothing.
+        if (!await passwords.RevokeAsync(user, uuid))
+        {
+            return TypedResults.NotFound();
+        }
+        await activity.RecordAsync(http, ActivityActions.ApplicationPasswordRevoked, user.Login, user.Id, uuid.ToString("D"));
+        return TypedResults.Redirect("/admin/profile?done=application-password-revoked#application-passwords-heading");
+    }
+
+    internal static async Task<IResult> RevokeAllFromProfileAsync(
+        HttpContext http, UserManager<User> users, ApplicationPasswords passwords, ActivityLog activity, IFormCollection form)
+    {
+        var user = await users.GetUserAsync(http.User);
+        if (user is null)
+        {
+            return TypedResults.Redirect("/login");
+        }
+        var count = await passwords.RevokeAllAsync(user);
+        await activity.RecordAsync(http, ActivityActions.ApplicationPasswordRevoked, user.Login, user.Id, $"all ({count})");
+        return TypedResults.Redirect("/admin/profile?done=application-passwords-revoked#application-passwords-heading");
+    }
+}

@@ -1,0 +1,49 @@
+using Masthead.Features.Mail;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Masthead.Tests.Features.Mail;
+
+public sealed class OutboxTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"masthead-test-outbox-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Outbox_StoppedWithMailQueued_SendsItAllFirst()
+    {
+        var outbox = new Outbox(NullLogger<Outbox>.Instance);
+        var sender = new MailSender(new MailOptions { PickupFolder = _folder }, new HostingEnvironment { ContentRootPath = _folder });
+        using var worker = new MailWorker(outbox, sender, NullLogger<MailWorker>.Instance);
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < 20; i++)
+        {
+            outbox.Enqueue(new OutgoingMail($"reader{i}@example.org", $"Message {i}", "Hello."));
+        }
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(20, Directory.GetFiles(_folder, "*.eml").Length);
+    }
+
+    [Fact]
+    public async Task Outbox_AfterStop_TakesNothingMore()
+    {
+        var outbox = new Outbox(NullLogger<Outbox>.Instance);
+        var sender = new MailSender(new MailOptions { PickupFolder = _folder }, new HostingEnvironment { ContentRootPath = _folder });
+        using var worker = new MailWorker(outbox, sender, NullLogger<MailWorker>.Instance);
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+
+        outbox.Enqueue(new OutgoingMail("late@example.org", "Too late", "Hello."));
+
+        Assert.False(Directory.Exists(_folder) && Directory.GetFiles(_folder, "*.eml").Length > 0);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}

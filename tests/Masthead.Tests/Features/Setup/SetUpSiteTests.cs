@@ -1,0 +1,154 @@
+using System.Net;
+using Masthead.Features.Setup;
+using Masthead.Features.Users;
+using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Tests.Features.Setup;
+
+/// <summary>A site started without an administrator waits at /setup, which works once and only once.</summary>
+public sealed class SetUpSiteTests
+{
+    private const string Password = "tide tables and harbour lights";
+
+    /// <summary>No administrator password in the settings: the site is created without one.</summary>
+    private static Task<TestSite> StartWithoutAdminAsync() =>
+        TestSite.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["MASTHEAD_ADMIN_PASSWORD"] = "" });
+
+    private static Task<HttpResponseMessage> SubmitAsync(HttpClient client, string login, string password = Password, string title = "Harbour News") =>
+        BrowserForm.SubmitAsync(client, "/setup", "/setup", f =>
+        {
+            f["weblog_title"] = title;
+            f["user_name"] = login;
+            f["admin_email"] = $"{login}@example.org";
+            f["admin_password"] = password;
+            f["admin_password2"] = password;
+            f["blog_public"] = "0";
+        });
+
+    [Fact]
+    public async Task Setup_NoAdministrator_EveryPageLeadsToSetupButHealth()
+    {
+        await using var site = await StartWithoutAdminAsync();
+        var client = site.Client();
+
+        using var home = await client.GetAsync("/");
+        using var login = await client.GetAsync("/login");
+        using var health = await client.GetAsync("/healthz");
+        using var setup = await client.GetAsync("/setup");
+
+        Assert.Equal(HttpStatusCode.SeeOther, home.StatusCode);
+        Assert.Equal("/setup", home.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.SeeOther, login.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, setup.StatusCode);
+        Assert.False(await site.DbAsync(db => db.Users.AnyAsync(u => u.Role == Roles.Administrator)));
+        Assert.True(await site.DbAsync(db => db.Posts.AnyAsync(p => p.Title == "Hello world!")));
+    }
+
+    [Fact]
+    public async Task Setup_ValidForm_CreatesTheAdministratorSignsThemInAndCloses()
+    {
+        await using var site = await StartWithoutAdminAsync();
+        var client = site.Client();
+
+        using var response = await SubmitAsync(client, "linh");
+
+        Assert.Equal("/admin", response.Headers.Location?.OriginalString);
+        using var dashboard = await client.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        var admin = await site.DbAsync(db => db.Users.SingleAsync());
+        Assert.Equal(("linh", "linh@example.org", Roles.Administrator), (admin.Login, admin.Email, admin.Role));
+        Assert.True(await site.DbAsync(db => db.Posts.Where(p => p.Title == "Hello world!").AllAsync(p => p.AuthorId == admin.Id)));
+        var options = await site.DbAsync(db => db.Options.ToDictionaryAsync(o => o.Name, o => o.Value));
+        Assert.Equal("Harbour News", options["blogname"]);
+        Assert.Equal("0", options["blog_public"]);
+        Assert.StartsWith("http", options["home"]);
+        using var home = await site.Client().GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        using var login = await TestSite.LogInAsync(site.Client(), "linh", Password);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task Setup_AfterSetUp_AnAttackerCannotUseIt()
+    {
+        await using var site = await StartWithoutAdminAsync();
+        var attacker = site.Client();
+        // The attacker loads the form while it is still open, and submits it after the owner has.
+        var fields = BrowserForm.Fields(TestSite.Parse(await attacker.GetStringAsync("/setup")), "/setup");
+        (await SubmitAsync(site.Client(), "owner")).Dispose();
+        fields["user_name"] = "mallory";
+        fields["admin_email"] = "mallory@example.net";
+        fields["admin_password"] = fields["admin_password2"] = "mallory's sneaky long password";
+
+        using var late = await attacker.PostAsync("/setup", new FormUrlEncodedContent(fields));
+        using var form = await attacker.GetAsync("/setup");
+
+        Assert.Equal("/login", late.Headers.Location?.OriginalString);
+        Assert.Equal("/login", form.Headers.Location?.OriginalString);
+        var users = await site.DbAsync(db => db.Users.Select(u => u.Login).ToListAsync());
+        Assert.Equal(["owner"], users);
+        using var dashboard = await attacker.GetAsync("/admin");
+        Assert.NotEqual(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+
+    [Fact]
+    public async Task Setup_SiteWithAdministrator_IsClosed()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var client = site.Client();
+        var fields = BrowserForm.Fields(TestSite.Parse(await client.GetStringAsync("/login")), "/login");
+        fields["user_name"] = "mallory";
+        fields["admin_email"] = "mallory@example.net";
+        fields["admin_password"] = fields["admin_password2"] = "mallory's sneaky long password";
+
+        using var show = await client.GetAsync("/setup");
+        using var post = await client.PostAsync("/setup", new FormUrlEncodedContent(fields));
+
+        Assert.Equal("/login", show.Headers.Location?.OriginalString);
+        Assert.Equal("/login", post.Headers.Location?.OriginalString);
+        Assert.Equal("admin", await site.DbAsync(db => db.Users.Select(u => u.Login).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Setup_TwoSubmissionsAtOnce_MakeOneAdministrator()
+    {
+        await using var site = await StartWithoutAdminAsync();
+        var first = site.Client();
+        var second = site.Client();
+        var firstFields = BrowserForm.Fields(TestSite.Parse(await first.GetStringAsync("/setup")), "/setup");
+        var secondFields = BrowserForm.Fields(TestSite.Parse(await second.GetStringAsync("/setup")), "/setup");
+        foreach (var (fields, login) in new[] { (firstFields, "first"), (secondFields, "second") })
+        {
+            fields["user_name"] = login;
+            fields["admin_email"] = $"{login}@example.org";
+            fields["admin_password"] = fields["admin_password2"] = Password;
+        }
+
+        var answers = await Task.WhenAll(
+            first.PostAsync("/setup", new FormUrlEncodedContent(firstFields)),
+            second.PostAsync("/setup", new FormUrlEncodedContent(secondFields)));
+
+        Assert.Single(answers, a => a.Headers.Location?.OriginalString == "/admin");
+        Assert.Equal(1, await site.DbAsync(db => db.Users.CountAsync(u => u.Role == Roles.Administrator)));
+        Assert.Equal(1, await site.DbAsync(db => db.Users.CountAsync()));
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Setup_WeakPassword_SaysWhyAndCreatesNobody()
+    {
+        await using var site = await StartWithoutAdminAsync();
+
+        using var response = await SubmitAsync(site.Client(), "linh", password: "winniethepooh");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        Assert.NotEmpty(page.QuerySelectorAll("[role=alert] li"));
+        Assert.Equal(SetupState.PlaceholderRole, await site.DbAsync(db => db.Users.Select(u => u.Role).SingleAsync()));
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using Masthead.Features.Users;
+using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Tests.Features.Users;
+
+/// <summary>Setting up an authenticator app from the profile, then signing in with its codes or a recovery code.</summary>
+public abstract class TwoFactorTests
+{
+    protected abstract DatabaseKind Kind { get; }
+
+    private const string SetupPage = "/admin/profile/two-factor";
+
+    private static string CurrentCode(string key) => Totp.Code(key, TimeProvider.System.GetUtcNow());
+
+    /// <summary>Turns two-factor on through the pages, as a person with an app would; returns the key and recovery codes.</summary>
+    private static async Task<(string Key, List<string> RecoveryCodes)> EnableAsync(HttpClient client)
+    {
+        var page = TestSite.Parse(await client.GetStringAsync(SetupPage));
+        var key = page.QuerySelector("#authenticator-key")!.TextContent.Replace(" ", "", StringComparison.Ordinal);
+        Assert.NotNull(page.QuerySelector("figure svg"));
+        using var enabled = await BrowserForm.SubmitAsync(client, SetupPage, SetupPage, f => f["code"] = CurrentCode(key));
+        var result = TestSite.Parse(await enabled.Content.ReadAsStringAsync());
+        var codes = result.QuerySelectorAll("#recovery-codes code").Select(c => c.TextContent).ToList();
+        Assert.Equal(10, codes.Count);
+        return (key, codes);
+    }
+
+    /// <summary>Password, then the second step; returns the answer to the code form.</summary>
+    private static async Task<HttpResponseMessage> LogInWithCodeAsync(HttpClient client, string code)
+    {
+        using var first = await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var step = first.Headers.Location!.OriginalString;
+        Assert.StartsWith("/login/two-factor", step);
+        return await BrowserForm.SubmitAsync(client, step, "/login/two-factor", f => f["code"] = code);
+    }
+
+    private static async Task<HttpStatusCode> AdminStatusAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/admin");
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task TwoFactor_Enabled_PasswordAloneIsNotEnoughButTheCodeIs()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var owner = site.Client();
+        (await TestSite.LogInAsync(owner, "admin", TestSite.AdminPassword)).Dispose();
+        var (key, _) = await EnableAsync(owner);
+
+        var passwordOnly = site.Client();
+        using var first = await TestSite.LogInAsync(passwordOnly, "admin", TestSite.AdminPassword);
+        var withCode = site.Client();
+        using var second = await LogInWithCodeAsync(withCode, CurrentCode(key));
+
+        Assert.StartsWith("/login/two-factor", first.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(passwordOnly));
+        Assert.Equal("/admin", second.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(withCode));
+        Assert.True(await site.DbAsync(db => db.UserMeta.AnyAsync(m => m.Key == UserStore.TwoFactorEnabledMeta)));
+        // The key is encrypted at rest, never stored as the app's secret.
+        Assert.False(await site.DbAsync(db => db.UserMeta.AnyAsync(m => m.Value.Contains(key))));
+    }
+
+    [Fact]
+    public async Task TwoFactor_WrongCode_IsRefusedAndCounted()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var owner = site.Client();
+        (await TestSite.LogInAsync(owner, "admin", TestSite.AdminPassword)).Dispose();
+        var (key, _) = await EnableAsync(owner);
+        var wrong = CurrentCode(key) == "000000" ? "111111" : "000000";
+
+        var client = site.Client();
+        using var response = await LogInWithCodeAsync(client, wrong);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("That code is not right", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(client));
+        Assert.Equal(1, await site.DbAsync(db => db.Users.Select(u => u.AccessFailedCount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task TwoFactor_RecoveryCode_WorksOnceOnly()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var owner = site.Client();
+        (await TestSite.LogInAsync(owner, "admin", TestSite.AdminPassword)).Dispose();
+        var (_, codes) = await EnableAsync(owner);
+
+        var once = site.Client();
+        using var first = await LogInWithCodeAsync(once, codes[3]);
+        var twice = site.Client();
+        using var second = await LogInWithCodeAsync(twice, codes[3]);
+
+        Assert.Equal("/admin", first.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(once));
+        Assert.Contains("That code is not right", await second.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(twice));
+        var setup = TestSite.Parse(await once.GetStringAsync(SetupPage));
+        Assert.Contains("9 recovery codes left", setup.Body!.TextContent);
+    }
+
+    [Fact]
+    public async Task TwoFactor_TurnOffWithWrongProof_StaysOn_WithPassword_GoesOff()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var owner = site.Client();
+        (await TestSite.LogInAsync(owner, "admin", TestSite.AdminPassword)).Dispose();
+        await EnableAsync(owner);
+        var stampBefore = await site.DbAsync(db => db.Users.Select(u => u.SecurityStamp).SingleAsync());
+
+        using var refused = await BrowserForm.SubmitAsync(owner, SetupPage, SetupPage + "/disable", f => f["proof"] = "not the password");
+        using var disabled = await BrowserForm.SubmitAsync(owner, SetupPage, SetupPage + "/disable", f => f["proof"] = TestSite.AdminPassword);
+
+        Assert.Contains("Confirm with your current password", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(SetupPage + "?done=disabled", disabled.Headers.Location?.OriginalString);
+        Assert.NotEqual(stampBefore, await site.DbAsync(db => db.Users.Select(u => u.SecurityStamp).SingleAsync()));
+        using var login = await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword);
+        Assert.Equal("/admin", login.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task TwoFactorStep_WithoutThePasswordStep_GoesBackToLogin()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+
+        using var response = await site.Client().GetAsync("/login/two-factor");
+
+        Assert.Equal("/login", response.Headers.Location?.OriginalString);
+    }
+}
+
+public sealed class SqliteTwoFactorTests : TwoFactorTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresTwoFactorTests : TwoFactorTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+}
