@@ -41,16 +41,7 @@ internal sealed partial class MailWorker(Outbox queue, MailSender sender, ILogge
         // Not ended by stoppingToken: the loop ends when StopAsync completes the queue and the last message is out.
         await foreach (var mail in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
-            try
-            {
-                await sender.SendAsync(mail.To, mail.Subject, mail.TextBody, CancellationToken.None);
-            }
-#pragma warning disable CA1031 // One message that cannot be sent must not stop the ones behind it.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, exception, mail.Subject);
-            }
+            await SendOneAsync(mail);
         }
     }
 
@@ -59,6 +50,29 @@ internal sealed partial class MailWorker(Outbox queue, MailSender sender, ILogge
         queue.Complete();
         // Waits for the queue to drain, or for the host's shutdown timeout, whichever comes first.
         await base.StopAsync(cancellationToken);
+        // A host that stops at once may cancel the loop before it ever ran; what was queued is still sent, here.
+        // (Only when the loop is over: the queue has a single reader.)
+        if (ExecuteTask is null || ExecuteTask.IsCompleted)
+        {
+            while (!cancellationToken.IsCancellationRequested && queue.Reader.TryRead(out var mail))
+            {
+                await SendOneAsync(mail);
+            }
+        }
+    }
+
+    private async Task SendOneAsync(OutgoingMail mail)
+    {
+        try
+        {
+            await sender.SendAsync(mail.To, mail.Subject, mail.TextBody, CancellationToken.None);
+        }
+#pragma warning disable CA1031 // One message that cannot be sent must not stop the ones behind it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogFailed(logger, exception, mail.Subject);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A message \"{Subject}\" could not be sent.")]
