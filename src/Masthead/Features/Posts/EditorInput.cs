@@ -18,7 +18,9 @@ public sealed record EditorInput
 
     public const string DateFormat = "yyyy-MM-dd'T'HH:mm";
 
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+    // Raw HTML inside Markdown comes out as text: the Markdown source is kept and re-rendered on every save, possibly
+    // by someone else, so it must never carry markup past the cleaning of whoever wrote it.
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
 
     public string Title { get; init; } = "";
     public string Slug { get; init; } = "";
@@ -39,8 +41,11 @@ public sealed record EditorInput
     public string NewCategory { get; init; } = "";
     public int? NewCategoryParent { get; init; }
 
-    /// <summary>The post's text as HTML: Markdown is rendered; HTML is kept as written.</summary>
-    public string Html => IsMarkdown ? Markdig.Markdown.ToHtml(Content, Markdown) : Content;
+    /// <summary>
+    /// The post's text as HTML: HTML is kept as written (the save cleans it by the writer's role); Markdown is
+    /// rendered and always cleaned, whoever saves it, since links such as <c>javascript:</c> survive rendering.
+    /// </summary>
+    public string Html => IsMarkdown ? PostHtml.Sanitize(Markdig.Markdown.ToHtml(Content, Markdown)) : Content;
 
     /// <summary>The tags typed, split on commas as WordPress does, trimmed, without repeats.</summary>
     public IReadOnlyList<string> TagNames =>

@@ -30,9 +30,10 @@ internal static class EditorPage
     public static string PathOf(PostType type) => type == PostType.Page ? "pages" : "posts";
 
     /// <summary>Shown instead of the editor while someone else has the post open, as WordPress does.</summary>
-    public static IResult Locked(PostType type, Post post, string holder) => PlainPage.Result("This post is being edited", $"""
-        <p role="alert"><strong>{PlainPage.Encode(holder)}</strong> is currently editing “{PlainPage.Encode(post.Title)}”. If you take over, they will be told and can no longer autosave.</p>
-        <p><a href="/admin/{PathOf(type)}/{post.Id}/edit?take_over=1">Take over</a> · <a href="/admin/{PathOf(type)}">Go back</a></p>
+    public static IResult Locked(HttpContext http, IAntiforgery antiforgery, PostType type, Post post, string holder) => PlainPage.Result("This post is being edited", $"""
+        <p role="alert"><strong>{PlainPage.Encode(holder)}</strong> is currently editing “{PlainPage.Encode(post.Title)}”. If you take over, they can no longer save or autosave it and are told why.</p>
+        <form method="post" action="/admin/{PathOf(type)}/{post.Id}/take-over">{PlainPage.AntiforgeryField(http, antiforgery)}<button type="submit">Take over</button></form>
+        <p><a href="/admin/{PathOf(type)}">Go back</a></p>
         """, StatusCodes.Status409Conflict);
 
     public static async Task<IResult> RenderAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSnapshot site, PostType type,
@@ -52,7 +53,7 @@ internal static class EditorPage
         var autosave = post is null || http.Request.Query["autosave"] == "1" ? null : await PostRevisions.NewerAutosaveAsync(db, post, me);
         var notice = http.Request.Query["message"].ToString() is { } key && Messages.TryGetValue(key, out var text) ? text : null;
         var view = post is not null && status == PostStatus.Publish
-            ? $" <a href=\"{PlainPage.Encode(site.UrlOf(type, post.Id, post.Slug, post.PublishedAtUtc, post.AuthorId, await TermIdsAsync(db, post.Id)))}\">View {noun}</a>"
+            ? $" · <a href=\"{PlainPage.Encode(site.UrlOf(type, post.Id, post.Slug, post.PublishedAtUtc, post.AuthorId, await TermIdsAsync(db, post.Id)))}\">View {noun}</a>"
             : "";
         var autosaveNotice = autosave is null ? "" :
             $"<p role=\"status\">There is an autosave of this {noun} that is newer than the version below. <a href=\"/admin/{path}/{post!.Id}/edit?autosave=1\">Restore the autosave</a> (then save to keep it).</p>";
@@ -73,9 +74,9 @@ internal static class EditorPage
             """;
 
         var body = $"""
-            {PlainPage.Messages(notice is null ? null : notice + view, errors)}
+            {PlainPage.Messages(notice, errors)}
             {autosaveNotice}
-            <p><a href="/admin/{path}">All {path}</a>{(post is null ? "" : $" · <a href=\"/admin/{path}/{post.Id}/revisions\">Revisions</a>")}{(post is null ? "" : $" · Status: {StatusLabel(status)}")}</p>
+            <p><a href="/admin/{path}">All {path}</a>{(post is null ? "" : $" · <a href=\"/admin/{path}/{post.Id}/revisions\">Revisions</a>")}{(post is null ? "" : $" · Status: {StatusLabel(status)}")}{view}</p>
             <form method="post" action="{action}" id="editor" data-autosave="{(post is null ? "" : $"/admin/{path}/{post.Id}/autosave")}" data-autosave-seconds="{http.RequestServices.GetRequiredService<EditorOptions>().AutosaveSeconds.ToString(CultureInfo.InvariantCulture)}">
             {token}
             <p><label for="title">Title</label><br><input id="title" name="post_title" value="{PlainPage.Encode(input.Title)}" maxlength="{Post.MaxTitleLength}" size="60"></p>

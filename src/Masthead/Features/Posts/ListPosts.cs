@@ -96,15 +96,16 @@ public static class ListPosts
             // search comes later. ToLower()/ToUpper() here are SQL's lower()/upper(), translated by EF. ASCII words
             // can only match ASCII letters, which SQLite's native lower() folds; other words need the Unicode upper()
             // that DatabaseSetup installs, which costs a copy of every body.
+            // A password-protected post's text is not searched: a hit would tell what the hidden text says.
             var candidates = posts.PublishedPostsAndPages();
 #pragma warning disable CA1304, CA1311, CA1862
             if (Ascii.IsValid(search))
             {
                 var lowered = search.ToLowerInvariant();
-                return candidates.Where(p => p.Title.ToLower().Contains(lowered) || p.Content.ToLower().Contains(lowered));
+                return candidates.Where(p => p.Title.ToLower().Contains(lowered) || (p.Password == "" && p.Content.ToLower().Contains(lowered)));
             }
             var uppered = search.ToUpperInvariant();
-            return candidates.Where(p => p.Title.ToUpper().Contains(uppered) || p.Content.ToUpper().Contains(uppered));
+            return candidates.Where(p => p.Title.ToUpper().Contains(uppered) || (p.Password == "" && p.Content.ToUpper().Contains(uppered)));
 #pragma warning restore CA1304, CA1311, CA1862
         }
 

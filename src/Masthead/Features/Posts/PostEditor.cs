@@ -37,6 +37,8 @@ public static class PostEditor
                 SaveAsync(http, db, antiforgery, reader, clock, activity, type, id: null, form)).RequireAuthorization(capability);
             app.MapPost($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
                 SaveAsync(http, db, antiforgery, reader, clock, activity, type, id, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/take-over", (HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
+                TakeOverAsync(http, db, clock, activity, type, id)).RequireAuthorization(capability);
             app.MapPost($"/admin/{path}/preview", (HttpContext http, AppDbContext db, TimeProvider clock, IFormCollection form) =>
                 PreviewAsync(http, db, clock, type, form)).RequireAuthorization(capability);
         }
@@ -123,13 +125,26 @@ public static class PostEditor
             return problem!;
         }
         var me = PostPermissions.UserId(http.User) ?? 0;
-        var holder = await PostLocks.HolderAsync(db, post.Id, me, now);
-        if (holder is not null && http.Request.Query["take_over"] != "1")
+        if (await PostLocks.HolderAsync(db, post.Id, me, now) is { } holder)
         {
-            return EditorPage.Locked(type, post, holder);
+            return EditorPage.Locked(http, antiforgery, type, post, holder);
         }
         await PostLocks.TakeAsync(db, post.Id, me, now);
         return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, await LoadInputAsync(db, post, site.Settings, now), errors: [], StatusCodes.Status200OK, now);
+    }
+
+    /// <summary>Takes the post from whoever has it open; their next save or autosave is then refused.</summary>
+    private static async Task<IResult> TakeOverAsync(HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, PostType type, int id)
+    {
+        var (post, problem) = await LoadEditableAsync(http, db, type, id);
+        if (post is null)
+        {
+            return problem!;
+        }
+        var me = PostPermissions.UserId(http.User) ?? 0;
+        await PostLocks.TakeAsync(db, id, me, clock.GetUtcNow().UtcDateTime);
+        await activity.RecordAsync(http, $"took over editing a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
+        return TypedResults.Redirect($"/admin/{EditorPage.PathOf(type)}/{id}/edit");
     }
 
     private static async Task<EditorInput> LoadInputAsync(AppDbContext db, Post post, Settings.SiteSettings settings, DateTime now)
@@ -158,6 +173,13 @@ public static class PostEditor
             }
         }
         var input = EditorInput.FromForm(form);
+        if (post is not null && await PostLocks.HolderAsync(db, post.Id, me, now) is { } holder)
+        {
+            // Someone took the post over while this form was open; saving would silently undo their work.
+            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input,
+                [$"{holder} took over this {WpName.Of(type)} while you were editing, so your changes were not saved. Copy what you need from below."],
+                StatusCodes.Status409Conflict, now);
+        }
         var action = form["action"].ToString();
         var canPublish = PostPermissions.CanPublish(http.User, type);
         var canEditOthers = PostPermissions.CanEditOthers(http.User, type);

@@ -29,19 +29,16 @@ public static class PostLocks
         return await db.Users.Where(u => u.Id == holder).Select(u => u.DisplayName).FirstOrDefaultAsync();
     }
 
-    /// <summary>Marks the post as open by <paramref name="me"/> from now (saved with the caller's next SaveChanges).</summary>
+    /// <summary>Marks the post as open by <paramref name="me"/> from now.</summary>
     public static async Task TakeAsync(AppDbContext db, int postId, int me, DateTime nowUtc)
     {
         var value = string.Create(CultureInfo.InvariantCulture, $"{new DateTimeOffset(nowUtc, TimeSpan.Zero).ToUnixTimeSeconds()}:{me}");
-        var meta = await db.PostMeta.FirstOrDefaultAsync(m => m.PostId == postId && m.Key == MetaKey);
-        if (meta is null)
+        // An update in place, outside SaveChanges: renewing a lock every minute must not tell the reader caches that
+        // the site changed (a saved change does, and they would rebuild for nothing).
+        if (await db.PostMeta.Where(m => m.PostId == postId && m.Key == MetaKey).ExecuteUpdateAsync(set => set.SetProperty(m => m.Value, value)) == 0)
         {
             db.PostMeta.Add(new PostMeta { PostId = postId, Key = MetaKey, Value = value });
+            await db.SaveChangesAsync();
         }
-        else
-        {
-            meta.Value = value;
-        }
-        await db.SaveChangesAsync();
     }
 }

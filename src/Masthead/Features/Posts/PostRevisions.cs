@@ -99,6 +99,7 @@ public static class PostRevisions
             return TypedResults.BadRequest(new { message = "Too long to autosave; shorten it, then save." });
         }
         var slug = id + AutosaveSuffix;
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var autosave = await RevisionsOf(db, id).FirstOrDefaultAsync(r => r.Slug == slug && r.AuthorId == me);
         if (autosave is null)
         {
@@ -113,7 +114,9 @@ public static class PostRevisions
         autosave.ModifiedAtUtc = now;
         await db.SaveChangesAsync();
         await PostEditor.SetMarkdownAsync(db, autosave.Id, input.IsMarkdown ? input.Content : null);
+        await db.SaveChangesAsync();
         await PostLocks.TakeAsync(db, id, me, now);
+        await transaction.CommitAsync();
         return TypedResults.Ok(new { savedAt = now });
     }
 
@@ -189,6 +192,11 @@ public static class PostRevisions
         }
         var me = PostPermissions.UserId(http.User) ?? 0;
         var now = clock.GetUtcNow().UtcDateTime;
+        if (await PostLocks.HolderAsync(db, id, me, now) is { } holder)
+        {
+            return PlainPage.Result("This post is being edited", $"<p role=\"alert\">{PlainPage.Encode(holder)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
+                StatusCodes.Status409Conflict);
+        }
         await using var transaction = await db.Database.BeginTransactionAsync();
         post.Title = revision.Title;
         // An editor's revision may hold HTML an author is not trusted with; restoring it is saving it, so it is cleaned alike.

@@ -69,6 +69,14 @@ internal sealed partial class FirstRun(
             return;
         }
         var placeholder = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Role == SetupState.PlaceholderRole, cancellationToken);
+        if (placeholder is null && string.IsNullOrEmpty(options.AdminPassword))
+        {
+            // A site that has content but lost its administrators (an import, a hand-edited database) is live: opening
+            // /setup there would hand it to the first visitor. Only whoever runs the server may name a new one.
+            state.Complete();
+            LogNoAdministrator(logger);
+            return;
+        }
         if (placeholder is null)
         {
             placeholder = Placeholder();
@@ -171,6 +179,9 @@ internal sealed partial class FirstRun(
         Role = SetupState.PlaceholderRole,
         RegisteredAtUtc = clock.GetUtcNow().UtcDateTime,
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "This site has no administrator and /setup stays closed because it already has content. Set MASTHEAD_ADMIN_PASSWORD (and MASTHEAD_ADMIN_EMAIL) and restart to create one.")]
+    private static partial void LogNoAdministrator(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The site has no administrator yet: open /setup in a browser to create one.")]
     private static partial void LogWaitingForSetup(ILogger logger);

@@ -112,18 +112,23 @@ public static class SetUpSite
         {
             return Form(http, antiforgery, form, errors);
         }
-        if (!await ClaimAsync(db, placeholder.Id, form.Login, form.Email, users.PasswordHasher.HashPassword(candidate, password)))
+        // The claim and the site's settings land together or not at all: never an administrator on an unnamed site.
+        await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            // Someone else's submission got there first.
-            return TypedResults.Redirect("/login");
+            if (!await ClaimAsync(db, placeholder.Id, form.Login, form.Email, users.PasswordHasher.HashPassword(candidate, password)))
+            {
+                // Someone else's submission got there first.
+                return TypedResults.Redirect("/login");
+            }
+            await db.SetOptionAsync(SiteSettings.Names.Title, form.Title);
+            await db.SetOptionAsync(SiteSettings.Names.AdminEmail, form.Email);
+            await db.SetOptionAsync(SiteSettings.Names.BlogPublic, form.DiscourageSearchEngines ? "0" : "1");
+            // As at the first administrator sign-in: the address the site is set up at becomes its address.
+            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
         }
         state.Complete();
-        await db.SetOptionAsync(SiteSettings.Names.Title, form.Title);
-        await db.SetOptionAsync(SiteSettings.Names.AdminEmail, form.Email);
-        await db.SetOptionAsync(SiteSettings.Names.BlogPublic, form.DiscourageSearchEngines ? "0" : "1");
-        // As at the first administrator sign-in: the address the site is set up at becomes its address.
-        await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
-        await db.SaveChangesAsync();
         var admin = await db.Users.SingleAsync(u => u.Id == placeholder.Id);
         await activity.RecordAsync(http, ActivityActions.SiteSetUp, admin.Login, admin.Id, form.Title);
         await signIn.SignInAsync(admin, isPersistent: false);

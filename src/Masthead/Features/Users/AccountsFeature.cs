@@ -158,16 +158,16 @@ public static class AccountsFeature
         app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
         app.MapPost("/admin/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
         app.MapGet("/admin/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+        app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
         app.MapPost("/admin/profile/sessions", Profile.LogOutEverywhereAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/application-passwords", ApplicationPasswords.CreateFromProfileAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/application-passwords/{uuid:guid}/revoke", ApplicationPasswords.RevokeFromProfileAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile/application-passwords/revoke-all", ApplicationPasswords.RevokeAllFromProfileAsync).RequireAuthorization(Capabilities.Read);
         app.MapGet("/admin/profile/two-factor", TwoFactor.ShowAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/two-factor", TwoFactor.EnableAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/two-factor/recovery-codes", TwoFactor.RenewRecoveryCodesAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/two-factor/disable", TwoFactor.DisableAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/profile/two-factor", TwoFactor.EnableAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+        app.MapPost("/admin/profile/two-factor/recovery-codes", TwoFactor.RenewRecoveryCodesAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+        app.MapPost("/admin/profile/two-factor/disable", TwoFactor.DisableAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
     }
 }
 

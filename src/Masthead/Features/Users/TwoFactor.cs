@@ -104,14 +104,26 @@ public static class TwoFactor
 
     private const string ProofError = "Confirm with your current password or a code from your authenticator app.";
 
-    /// <summary>A change to two-factor takes the password or a current code, so a borrowed session cannot make one.</summary>
+    /// <summary>
+    /// A change to two-factor takes the password or a current code, so a borrowed session cannot make one. Wrong
+    /// answers count toward the same lockout as sign-in, so the proof cannot be guessed at leisure.
+    /// </summary>
     private static async Task<bool> ConfirmAsync(UserManager<User> users, User user, string? proof)
     {
+        if (await users.IsLockedOutAsync(user))
+        {
+            return false;
+        }
         proof ??= "";
         var digits = Digits(proof);
-        return digits.Length == 6 && digits.All(char.IsAsciiDigit)
+        var confirmed = digits.Length == 6 && digits.All(char.IsAsciiDigit)
             ? await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits)
             : proof.Length is > 0 and <= PasswordRules.MaxLength && await users.CheckPasswordAsync(user, proof);
+        if (!confirmed)
+        {
+            await users.AccessFailedAsync(user);
+        }
+        return confirmed;
     }
 
     /// <summary>Codes are often typed as "123 456".</summary>

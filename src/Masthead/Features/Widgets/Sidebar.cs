@@ -23,7 +23,8 @@ public static class Sidebar
 
         var recentComments = await (
                 from c in db.Comments.AsNoTracking().Approved()
-                join p in db.Posts.PublishedPostsAndPages() on c.PostId equals p.Id
+                // Comments on a password-protected post are as hidden as the post's text.
+                join p in db.Posts.PublishedPostsAndPages().Where(p => p.Password == "") on c.PostId equals p.Id
                 orderby c.CreatedAtUtc descending, c.Id descending
                 select new
                 {

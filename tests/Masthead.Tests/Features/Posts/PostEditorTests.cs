@@ -267,7 +267,7 @@ public abstract class PostEditorTests
     }
 
     [Fact]
-    public async Task PostLock_SecondEditorSeesWhoHoldsIt_AndMayTakeOver()
+    public async Task PostLock_SecondEditorSeesWhoHoldsIt_TakesOver_AndTheFirstCannotOverwrite()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
         await using var site = newsroom.Site;
@@ -275,14 +275,62 @@ public abstract class PostEditorTests
         var editor = await newsroom.SignInAsync("editor");
         var admin = await newsroom.SignInAsync("admin");
 
-        using var first = await editor.GetAsync($"/admin/posts/{id}/edit");
+        var editorsForm = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync($"/admin/posts/{id}/edit")), $"/admin/posts/{id}/edit");
         using var second = await admin.GetAsync($"/admin/posts/{id}/edit");
-        using var takeOver = await admin.GetAsync($"/admin/posts/{id}/edit?take_over=1");
+        var lockPage = TestSite.Parse(await second.Content.ReadAsStringAsync());
+        using var takeOver = await admin.PostAsync($"/admin/posts/{id}/take-over", new FormUrlEncodedContent(BrowserForm.Fields(lockPage, $"/admin/posts/{id}/take-over")));
+        using var afterTakeOver = await admin.GetAsync($"/admin/posts/{id}/edit");
+        editorsForm["post_title"] = "The editor's late change";
+        editorsForm["action"] = "publish";
+        using var lateSave = await editor.PostAsync($"/admin/posts/{id}/edit", new FormUrlEncodedContent(editorsForm));
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Contains("editor is currently editing", TestSite.Parse(await second.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, takeOver.StatusCode);
+        Assert.Contains("editor is currently editing", lockPage.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, takeOver.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, afterTakeOver.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, lateSave.StatusCode);
+        var latePage = TestSite.Parse(await lateSave.Content.ReadAsStringAsync());
+        Assert.Contains("took over", latePage.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("The editor's late change", latePage.QuerySelector("#title")!.GetAttribute("value"));
+        Assert.NotEqual("The editor's late change", await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Title).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Markdown_RawHtmlAndScriptLinks_NeverSurviveEvenWhenAnEditorSavesIt()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var contributor = await newsroom.SignInAsync("contributor");
+        var id = SavedId(await SaveAsync(contributor, "/admin/posts/new", "publish", f =>
+        {
+            f["post_title"] = Unique.Name("Sneaky");
+            f["content_format"] = "markdown";
+            f["content"] = "<meta http-equiv=\"refresh\" content=\"0;url=https://example.org\">\n\n[click](javascript:alert(1))";
+        }));
+
+        // Later (the contributor's lock has lapsed) the editor reviews it and publishes: the Markdown is rendered
+        // again under the editor's rights.
+        await site.DbAsync(db => db.PostMeta.Where(m => m.PostId == id && m.Key == PostLocks.MetaKey).ExecuteDeleteAsync());
+        SavedId(await SaveAsync(await newsroom.SignInAsync("editor"), $"/admin/posts/{id}/edit", "publish", _ => { }));
+
+        var content = TestSite.Parse(await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Content).SingleAsync()));
+        Assert.Null(content.QuerySelector("meta"));
+        Assert.DoesNotContain("javascript:", content.QuerySelector("a")?.GetAttribute("href") ?? "", StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task PasswordProtected_TextIsNotSearchable_NorItsCommentsInTheSidebar()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var post = await site.AddPostAsync(Unique.Name("Locked"), p => { p.Password = "pw"; p.Content = "<p>zanzibar secret</p>"; });
+        await site.AddCommentAsync(post, "Whisperer", "A comment on a locked post.");
+
+        var search = await site.PageAsync("/?s=zanzibar");
+        var home = await site.PageAsync("/");
+
+        Assert.Empty(search.QuerySelectorAll("main .entry-title"));
+        Assert.DoesNotContain("Whisperer", home.QuerySelector("aside")?.TextContent ?? "", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -311,7 +359,8 @@ public abstract class PostEditorTests
         Assert.Equal("Typed but not saved", restored.QuerySelector("#title")!.GetAttribute("value"));
         // Someone else holding the post blocks the autosave.
         var admin = await newsroom.SignInAsync("admin");
-        (await admin.GetAsync($"/admin/posts/{id}/edit?take_over=1")).Dispose();
+        var lockPage = TestSite.Parse(await (await admin.GetAsync($"/admin/posts/{id}/edit")).Content.ReadAsStringAsync());
+        (await admin.PostAsync($"/admin/posts/{id}/take-over", new FormUrlEncodedContent(BrowserForm.Fields(lockPage, $"/admin/posts/{id}/take-over")))).Dispose();
         using var blocked = await author.PostAsync(autosaveUrl, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             [token.GetAttribute("name")!] = token.GetAttribute("value")!,

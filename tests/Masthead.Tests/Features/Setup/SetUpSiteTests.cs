@@ -3,6 +3,7 @@ using Masthead.Features.Setup;
 using Masthead.Features.Users;
 using Masthead.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Masthead.Tests.Features.Setup;
 
@@ -91,6 +92,24 @@ public sealed class SetUpSiteTests
         Assert.Equal(["owner"], users);
         using var dashboard = await attacker.GetAsync("/admin");
         Assert.NotEqual(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+
+    [Fact]
+    public async Task Setup_LiveSiteThatLostItsAdministrators_StaysClosedAtTheNextStart()
+    {
+        await using var site = await StartWithoutAdminAsync();
+        (await SubmitAsync(site.Client(), "owner")).Dispose();
+        await site.DbAsync(db => db.Users.Where(u => u.Login == "owner").ExecuteUpdateAsync(set => set.SetProperty(u => u.Role, Roles.Editor)));
+
+        // What the next start of the server does.
+        var firstRun = site.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<FirstRun>().Single();
+        await firstRun.StartAsync(TestContext.Current.CancellationToken);
+        using var home = await site.Client().GetAsync("/");
+        using var setup = await site.Client().GetAsync("/setup");
+
+        Assert.False(site.Services.GetRequiredService<SetupState>().Waiting);
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal("/login", setup.Headers.Location?.OriginalString);
     }
 
     [Fact]

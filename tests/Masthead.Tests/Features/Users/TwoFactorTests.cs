@@ -105,6 +105,24 @@ public abstract class TwoFactorTests
     }
 
     [Fact]
+    public async Task TwoFactor_GuessingTheProof_LocksTheAccount_SoEvenTheRightPasswordIsRefused()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var owner = site.Client();
+        (await TestSite.LogInAsync(owner, "admin", TestSite.AdminPassword)).Dispose();
+        await EnableAsync(owner);
+
+        for (var i = 0; i < 5; i++)
+        {
+            (await BrowserForm.SubmitAsync(owner, SetupPage, SetupPage + "/disable", f => f["proof"] = $"guess number {i}")).Dispose();
+        }
+        using var right = await BrowserForm.SubmitAsync(owner, SetupPage, SetupPage + "/disable", f => f["proof"] = TestSite.AdminPassword);
+
+        Assert.Contains("Confirm with your current password", await right.Content.ReadAsStringAsync());
+        Assert.NotNull(await site.DbAsync(db => db.Users.Select(u => u.LockoutEndUtc).SingleAsync()));
+    }
+
+    [Fact]
     public async Task TwoFactor_TurnOffWithWrongProof_StaysOn_WithPassword_GoesOff()
     {
         await using var site = await TestSite.StartAsync(Kind);
