@@ -26,18 +26,35 @@ public sealed class MailSender(MailOptions options, IHostEnvironment environment
     public async Task SendAsync(string to, string subject, string textBody, CancellationToken cancellationToken = default)
     {
         using var message = new MailMessage(options.From, to, subject, textBody);
-        using var client = options.SmtpHost is { Length: > 0 } host
-            ? new SmtpClient(host, options.SmtpPort)
+        if (options.SmtpHost is { Length: > 0 } host)
+        {
+            using var smtp = new SmtpClient(host, options.SmtpPort)
             {
                 EnableSsl = options.SmtpSsl,
                 Credentials = options.SmtpUser is null ? null : new NetworkCredential(options.SmtpUser, options.SmtpPassword),
-            }
-            : new SmtpClient
-            {
-                DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory,
-                PickupDirectoryLocation = Directory.CreateDirectory(PickupFolder).FullName,
             };
-        await client.SendMailAsync(message, cancellationToken);
+            await smtp.SendMailAsync(message, cancellationToken);
+            return;
+        }
+        // The message is written in a folder of its own, then moved in whole: whatever reads the pickup folder (a
+        // mail relay, a test) never sees a half-written file.
+        var pickup = Directory.CreateDirectory(PickupFolder).FullName;
+        var staging = Directory.CreateDirectory(Path.Combine(pickup, $".sending-{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            using (var client = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = staging })
+            {
+                await client.SendMailAsync(message, cancellationToken);
+            }
+            foreach (var file in Directory.GetFiles(staging))
+            {
+                File.Move(file, Path.Combine(pickup, Path.GetFileName(file)));
+            }
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
     }
 }
 
