@@ -53,7 +53,7 @@ public static class AccountsFeature
             // Only the providers in use: lost-password links and authenticator apps. Identity's e-mail and phone
             // providers would need stores we do not have, and it asks every provider when a sign-in needs a second step.
             .AddTokenProvider<DataProtectorTokenProvider<User>>(TokenOptions.DefaultProvider)
-            .AddTokenProvider<AuthenticatorTokenProvider<User>>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddTokenProvider<OneTimeCodes>(TokenOptions.DefaultAuthenticatorProvider)
             .AddSignInManager()
             .AddClaimsPrincipalFactory<RoleClaimsFactory>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();

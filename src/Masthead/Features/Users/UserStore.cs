@@ -164,9 +164,19 @@ internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protect
         {
             return false;
         }
+        var before = string.Join(';', hashes);
         hashes.Remove(match);
-        await SetMetaAsync(user, RecoveryCodesMeta, string.Join(';', hashes), cancellationToken);
-        return true;
+        var after = string.Join(';', hashes);
+        // One conditional statement: of two requests redeeming the same code at once, only one finds the old list.
+        var redeemed = await db.UserMeta
+            .Where(m => m.UserId == user.Id && m.Key == RecoveryCodesMeta && m.Value == before)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Value, after), cancellationToken) == 1;
+        if (db.UserMeta.Local.FirstOrDefault(m => m.UserId == user.Id && m.Key == RecoveryCodesMeta) is { } tracked)
+        {
+            // The row changed behind the tracker's back; forget the stale copy so nothing writes it back.
+            db.Entry(tracked).State = EntityState.Detached;
+        }
+        return redeemed;
     }
 
     public async Task<int> CountCodesAsync(User user, CancellationToken cancellationToken) =>

@@ -14,6 +14,9 @@ public abstract class TwoFactorTests
 
     private static string CurrentCode(string key) => Totp.Code(key, TimeProvider.System.GetUtcNow());
 
+    /// <summary>The code of the next 30-second step (accepted as clock drift): each step's code is taken only once.</summary>
+    private static string NextCode(string key) => Totp.Code(key, TimeProvider.System.GetUtcNow().AddSeconds(30));
+
     /// <summary>Turns two-factor on through the pages, as a person with an app would; returns the key and recovery codes.</summary>
     private static async Task<(string Key, List<string> RecoveryCodes)> EnableAsync(HttpClient client)
     {
@@ -54,12 +57,18 @@ public abstract class TwoFactorTests
         var passwordOnly = site.Client();
         using var first = await TestSite.LogInAsync(passwordOnly, "admin", TestSite.AdminPassword);
         var withCode = site.Client();
-        using var second = await LogInWithCodeAsync(withCode, CurrentCode(key));
+        var code = NextCode(key);
+        using var second = await LogInWithCodeAsync(withCode, code);
+        var replay = site.Client();
+        using var replayed = await LogInWithCodeAsync(replay, code);
 
         Assert.StartsWith("/login/two-factor", first.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(passwordOnly));
         Assert.Equal("/admin", second.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(withCode));
+        // The same code a second time (seen over a shoulder, say) is refused.
+        Assert.NotEqual("/admin", replayed.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(replay));
         Assert.True(await site.DbAsync(db => db.UserMeta.AnyAsync(m => m.Key == UserStore.TwoFactorEnabledMeta)));
         // The key is encrypted at rest, never stored as the app's secret.
         Assert.False(await site.DbAsync(db => db.UserMeta.AnyAsync(m => m.Value.Contains(key))));

@@ -1,0 +1,109 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using Masthead.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Users;
+
+/// <summary>
+/// Checks authenticator codes (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits, one step of clock drift either way)
+/// and accepts each time step once: a code seen over someone's shoulder or in a proxy log cannot be used again,
+/// which Identity's own authenticator provider allows for its whole window.
+/// </summary>
+internal sealed class OneTimeCodes(AppDbContext db, TimeProvider clock) : IUserTwoFactorTokenProvider<User>
+{
+    internal const string LastStepMeta = "masthead_totp_last_step";
+    private const int StepSeconds = 30;
+
+    public Task<string> GenerateAsync(string purpose, UserManager<User> manager, User user) =>
+        throw new NotSupportedException("Authenticator codes come from the user's app, not from the server.");
+
+    public async Task<bool> CanGenerateTwoFactorTokenAsync(UserManager<User> manager, User user) =>
+        !string.IsNullOrEmpty(await manager.GetAuthenticatorKeyAsync(user));
+
+    public async Task<bool> ValidateAsync(string purpose, string token, UserManager<User> manager, User user)
+    {
+        if (token.Length != 6 || !int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var code)
+            || await manager.GetAuthenticatorKeyAsync(user) is not { Length: > 0 } encodedKey
+            || Base32Decode(encodedKey) is not { } key)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow().ToUnixTimeSeconds() / StepSeconds;
+        for (var step = now - 1; step <= now + 1; step++)
+        {
+            if (CryptographicOperations.FixedTimeEquals(BitConverter.GetBytes(Code(key, step)), BitConverter.GetBytes(code)))
+            {
+                return await ClaimStepAsync(user.Id, step);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Records the step as used, in one statement, so two requests with the same code cannot both pass.</summary>
+    private async Task<bool> ClaimStepAsync(int userId, long step)
+    {
+        var value = step.ToString(CultureInfo.InvariantCulture);
+        var rows = await db.UserMeta.Where(m => m.UserId == userId && m.Key == LastStepMeta).Select(m => m.Value).ToListAsync();
+        if (rows.Count == 0)
+        {
+            db.UserMeta.Add(new UserMeta { UserId = userId, Key = LastStepMeta, Value = value });
+            try
+            {
+                await db.SaveChangesAsync();
+                return true;
+            }
+            catch (DbUpdateException)
+            {
+                return false;
+            }
+        }
+        var last = rows[0];
+        if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var lastStep) || step <= lastStep)
+        {
+            return false;
+        }
+        // Only the request that still sees the old value moves it on.
+        return await db.UserMeta.Where(m => m.UserId == userId && m.Key == LastStepMeta && m.Value == last)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Value, value)) == 1;
+    }
+
+    private static int Code(byte[] key, long step)
+    {
+        Span<byte> counter = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(counter, step);
+        Span<byte> hash = stackalloc byte[20];
+#pragma warning disable CA5350 // RFC 6238 as authenticator apps implement it; SHA-1 stays sound inside an HMAC.
+        HMACSHA1.HashData(key, counter, hash);
+#pragma warning restore CA5350
+        var offset = hash[^1] & 0x0F;
+        return (BinaryPrimitives.ReadInt32BigEndian(hash[offset..]) & 0x7FFFFFFF) % 1_000_000;
+    }
+
+    /// <summary>RFC 4648 base32 (the alphabet authenticator apps use), ignoring padding and case; null if malformed.</summary>
+    private static byte[]? Base32Decode(string text)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var output = new List<byte>(text.Length * 5 / 8);
+        int buffer = 0, bits = 0;
+        foreach (var c in text.TrimEnd('='))
+        {
+            var value = Alphabet.IndexOf(char.ToUpperInvariant(c), StringComparison.Ordinal);
+            if (value < 0)
+            {
+                return null;
+            }
+            buffer = (buffer << 5) | value;
+            bits += 5;
+            if (bits >= 8)
+            {
+                bits -= 8;
+                output.Add((byte)(buffer >> bits));
+                buffer &= (1 << bits) - 1;
+            }
+        }
+        return [.. output];
+    }
+}
