@@ -16,6 +16,9 @@ public sealed record EditorInput
     /// <summary>Post meta holding the Markdown a post was written in; its <see cref="Post.Content"/> is the HTML made from it.</summary>
     public const string MarkdownMeta = "_masthead_markdown";
 
+    /// <summary>Post meta marking a draft whose writer chose Private visibility for when it goes out.</summary>
+    public const string PrivateDraftMeta = "_masthead_private_draft";
+
     public const string DateFormat = "yyyy-MM-dd'T'HH:mm";
 
     // Raw HTML inside Markdown comes out as text: the Markdown source is kept and re-rendered on every save, possibly

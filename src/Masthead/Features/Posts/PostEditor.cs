@@ -150,11 +150,14 @@ public static class PostEditor
     private static async Task<EditorInput> LoadInputAsync(AppDbContext db, Post post, Settings.SiteSettings settings, DateTime now)
     {
         var terms = await db.PostTerms.Where(pt => pt.PostId == post.Id).Select(pt => new { pt.TermId, pt.Term.Taxonomy, pt.Term.Name }).ToListAsync();
-        var markdown = await db.PostMeta.Where(m => m.PostId == post.Id && m.Key == EditorInput.MarkdownMeta).Select(m => m.Value).FirstOrDefaultAsync();
-        return EditorInput.FromPost(post,
+        var meta = await db.PostMeta.Where(m => m.PostId == post.Id && (m.Key == EditorInput.MarkdownMeta || m.Key == EditorInput.PrivateDraftMeta))
+            .ToDictionaryAsync(m => m.Key, m => m.Value);
+        var markdown = meta.GetValueOrDefault(EditorInput.MarkdownMeta);
+        var input = EditorInput.FromPost(post,
             terms.Where(t => t.Taxonomy == Taxonomy.Category).Select(t => t.TermId),
             terms.Where(t => t.Taxonomy == Taxonomy.PostTag).Select(t => t.Name).Order(StringComparer.CurrentCultureIgnoreCase),
             markdown, settings, now);
+        return meta.ContainsKey(EditorInput.PrivateDraftMeta) ? input with { Visibility = Visibility.Private } : input;
     }
 
     private static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock,
@@ -276,7 +279,9 @@ public static class PostEditor
         {
             await SetTermsAsync(db, post.Id, input, canManageCategories);
         }
-        await SetMarkdownAsync(db, post.Id, input.IsMarkdown ? input.Content : null);
+        await SetMetaAsync(db, post.Id, EditorInput.MarkdownMeta, input.IsMarkdown ? input.Content : null);
+        // A draft meant to go out privately remembers it (its status says draft until it is published).
+        await SetMetaAsync(db, post.Id, EditorInput.PrivateDraftMeta, input.Visibility == Visibility.Private && status != PostStatus.Private ? "1" : null);
         await PostRevisions.SaveAsync(db, post, me, now);
         await PostLocks.TakeAsync(db, post.Id, me, now);
         await db.SaveChangesAsync();
@@ -363,11 +368,11 @@ public static class PostEditor
         db.PostTerms.AddRange(wanted.Except(current.Select(pt => pt.TermId)).Select(termId => new PostTerm { PostId = postId, TermId = termId }));
     }
 
-    /// <summary>Keeps (or forgets) the Markdown a post's HTML was made from.</summary>
-    internal static async Task SetMarkdownAsync(AppDbContext db, int postId, string? markdown)
+    /// <summary>Sets one post meta value, or removes it when <paramref name="value"/> is null (saved with the caller's SaveChanges).</summary>
+    internal static async Task SetMetaAsync(AppDbContext db, int postId, string key, string? value)
     {
-        var meta = await db.PostMeta.FirstOrDefaultAsync(m => m.PostId == postId && m.Key == EditorInput.MarkdownMeta);
-        if (markdown is null)
+        var meta = await db.PostMeta.FirstOrDefaultAsync(m => m.PostId == postId && m.Key == key);
+        if (value is null)
         {
             if (meta is not null)
             {
@@ -377,11 +382,11 @@ public static class PostEditor
         }
         if (meta is null)
         {
-            db.PostMeta.Add(new PostMeta { PostId = postId, Key = EditorInput.MarkdownMeta, Value = markdown });
+            db.PostMeta.Add(new PostMeta { PostId = postId, Key = key, Value = value });
         }
         else
         {
-            meta.Value = markdown;
+            meta.Value = value;
         }
     }
 }

@@ -113,7 +113,7 @@ public static class PostRevisions
         autosave.Excerpt = input.Excerpt;
         autosave.ModifiedAtUtc = now;
         await db.SaveChangesAsync();
-        await PostEditor.SetMarkdownAsync(db, autosave.Id, input.IsMarkdown ? input.Content : null);
+        await PostEditor.SetMetaAsync(db, autosave.Id, EditorInput.MarkdownMeta, input.IsMarkdown ? input.Content : null);
         await db.SaveChangesAsync();
         await PostLocks.TakeAsync(db, id, me, now);
         await transaction.CommitAsync();

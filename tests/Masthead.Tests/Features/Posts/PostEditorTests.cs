@@ -144,6 +144,21 @@ public abstract class PostEditorTests
     }
 
     [Fact]
+    public async Task PrivateDraft_KeepsItsVisibility_AndPublishesPrivately()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var editor = await newsroom.SignInAsync("editor");
+
+        var id = SavedId(await SaveAsync(editor, "/admin/posts/new", "draft", f => { f["post_title"] = Unique.Name("Staff memo"); f["visibility"] = "private"; }));
+        var reopened = TestSite.Parse(await editor.GetStringAsync($"/admin/posts/{id}/edit"));
+        SavedId(await SaveAsync(editor, $"/admin/posts/{id}/edit", "publish", _ => { }));
+
+        Assert.NotNull(reopened.QuerySelector("input[name=visibility][value=private][checked]"));
+        Assert.Equal(PostStatus.Private, await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Status).SingleAsync()));
+    }
+
+    [Fact]
     public async Task AuthorsHtml_IsCleaned_EditorsHtmlIsKept()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
