@@ -27,19 +27,17 @@ internal static class EditorPage
         ["restored"] = "Restored from a revision.",
     };
 
-    public static string PathOf(PostType type) => type == PostType.Page ? "pages" : "posts";
-
     /// <summary>Shown instead of the editor while someone else has the post open, as WordPress does.</summary>
     public static IResult Locked(HttpContext http, IAntiforgery antiforgery, PostType type, Post post, string holder) => PlainPage.Result("This post is being edited", $"""
         <p role="alert"><strong>{PlainPage.Encode(holder)}</strong> is currently editing “{PlainPage.Encode(post.Title)}”. If you take over, they can no longer save or autosave it and are told why.</p>
-        <form method="post" action="/admin/{PathOf(type)}/{post.Id}/take-over">{PlainPage.AntiforgeryField(http, antiforgery)}<button type="submit">Take over</button></form>
-        <p><a href="/admin/{PathOf(type)}">Go back</a></p>
+        <form method="post" action="/admin/{ManagePosts.PathOf(type)}/{post.Id}/take-over">{PlainPage.AntiforgeryField(http, antiforgery)}<button type="submit">Take over</button></form>
+        <p><a href="/admin/{ManagePosts.PathOf(type)}">Go back</a></p>
         """, StatusCodes.Status409Conflict);
 
     public static async Task<IResult> RenderAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSnapshot site, PostType type,
-        Post? post, EditorInput input, IReadOnlyList<string> errors, int statusCode, DateTime nowUtc)
+        Post? post, EditorInput input, IReadOnlyList<string> errors, int statusCode, DateTime nowUtc, bool offerAutosave = false)
     {
-        var path = PathOf(type);
+        var path = ManagePosts.PathOf(type);
         var noun = WpName.Of(type);
         var role = http.User.FindFirstValue(ClaimTypes.Role);
         var me = PostPermissions.UserId(http.User) ?? 0;
@@ -50,18 +48,12 @@ internal static class EditorPage
         var status = post?.Status ?? PostStatus.Draft;
         var live = status is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
 
-        var autosave = post is null || http.Request.Query["autosave"] == "1" ? null : await PostRevisions.NewerAutosaveAsync(db, post, me);
         var notice = http.Request.Query["message"].ToString() is { } key && Messages.TryGetValue(key, out var text) ? text : null;
         var view = post is not null && status == PostStatus.Publish
             ? $" · <a href=\"{PlainPage.Encode(site.UrlOf(type, post.Id, post.Slug, post.PublishedAtUtc, post.AuthorId, await TermIdsAsync(db, post.Id)))}\">View {noun}</a>"
             : "";
-        var autosaveNotice = autosave is null ? "" :
+        var autosaveNotice = !offerAutosave ? "" :
             $"<p role=\"status\">There is an autosave of this {noun} that is newer than the version below. <a href=\"/admin/{path}/{post!.Id}/edit?autosave=1\">Restore the autosave</a> (then save to keep it).</p>";
-        if (post is not null && http.Request.Query["autosave"] == "1" && await AutosaveInputAsync(db, post, me, input) is { } restored)
-        {
-            input = restored;
-        }
-
         var publishLabel = !canPublish ? "Submit for Review"
             : live ? "Update"
             : input.ParsedDate is { } date && site.Settings.ToUtc(date) > nowUtc ? "Schedule"
@@ -119,17 +111,6 @@ internal static class EditorPage
 
     private static Task<List<int>> TermIdsAsync(AppDbContext db, int postId) =>
         db.PostTerms.Where(pt => pt.PostId == postId).Select(pt => pt.TermId).ToListAsync();
-
-    /// <summary>The form as it was, with the title, text and excerpt from the writer's autosave.</summary>
-    private static async Task<EditorInput?> AutosaveInputAsync(AppDbContext db, Post post, int me, EditorInput input)
-    {
-        if (await PostRevisions.NewerAutosaveAsync(db, post, me) is not { } autosave)
-        {
-            return null;
-        }
-        var markdown = await db.PostMeta.Where(m => m.PostId == autosave.Id && m.Key == EditorInput.MarkdownMeta).Select(m => m.Value).FirstOrDefaultAsync();
-        return input with { Title = autosave.Title, Content = markdown ?? autosave.Content, IsMarkdown = markdown is not null, Excerpt = autosave.Excerpt };
-    }
 
     /// <summary>The categories checklist (nested as the hierarchy is, with inline "add new") and the tags box with suggestions.</summary>
     private static async Task<string> TaxonomyBoxesAsync(AppDbContext db, EditorInput input, bool canAddCategories)

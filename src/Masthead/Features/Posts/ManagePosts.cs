@@ -31,10 +31,18 @@ public static class ManagePosts
         ("trash", "Trash", PostStatus.Trash),
     ];
 
+    /// <summary>The types the admin edits, each with the capability its screens need.</summary>
+    internal static readonly (PostType Type, string Capability)[] EditedTypes =
+        [(PostType.Post, Capabilities.EditPosts), (PostType.Page, Capabilities.EditPages)];
+
+    /// <summary>The admin path segment of a type: <c>/admin/posts</c>, <c>/admin/pages</c>.</summary>
+    internal static string PathOf(PostType type) => type == PostType.Page ? "pages" : "posts";
+
     public static void MapManagePosts(this IEndpointRouteBuilder app)
     {
-        foreach (var (type, path, capability) in new[] { (PostType.Post, "posts", Capabilities.EditPosts), (PostType.Page, "pages", Capabilities.EditPages) })
+        foreach (var (type, capability) in EditedTypes)
         {
+            var path = PathOf(type);
             app.MapGet($"/admin/{path}", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState) =>
                 ListAsync(http, db, antiforgery, readerState, type)).RequireAuthorization(capability);
             foreach (var (verb, change) in new[] { ("trash", Change.Trash), ("restore", Change.Restore), ("delete", Change.Delete) })
@@ -46,8 +54,6 @@ public static class ManagePosts
                 BulkAsync(http, db, activity, clock, type, form)).RequireAuthorization(capability);
         }
     }
-
-    private static string PathOf(PostType type) => type == PostType.Page ? "pages" : "posts";
 
     private enum Change { Trash, Restore, Delete }
 
@@ -61,8 +67,8 @@ public static class ManagePosts
         await using var transaction = await db.Database.BeginTransactionAsync();
         if (!await TryChangeAsync(http, db, post, change))
         {
-            return TypedResults.Content(PlainPage.Render("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>"),
-                "text/html; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+            return PlainPage.Result("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>",
+                StatusCodes.Status403Forbidden);
         }
         await db.SaveChangesAsync();
         await transaction.CommitAsync();

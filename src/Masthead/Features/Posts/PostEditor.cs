@@ -26,9 +26,9 @@ public static class PostEditor
 {
     public static void MapPostEditor(this IEndpointRouteBuilder app)
     {
-        foreach (var (type, capability) in new[] { (PostType.Post, Capabilities.EditPosts), (PostType.Page, Capabilities.EditPages) })
+        foreach (var (type, capability) in ManagePosts.EditedTypes)
         {
-            var path = EditorPage.PathOf(type);
+            var path = ManagePosts.PathOf(type);
             app.MapGet($"/admin/{path}/new", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock) =>
                 ShowAsync(http, db, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
             app.MapGet($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
@@ -80,7 +80,7 @@ public static class PostEditor
 
     /// <summary>The "you may not" page: the same words whether the post is someone else's, live, or private.</summary>
     internal static IResult Refused(PostType type) =>
-        PlainPage.Result("Not allowed", $"<p>You are not allowed to edit this {WpName.Of(type)}.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}\">Back to the list</a></p>",
+        PlainPage.Result("Not allowed", $"<p>You are not allowed to edit this {WpName.Of(type)}.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}\">Back to the list</a></p>",
             StatusCodes.Status403Forbidden);
 
     /// <summary>Loads a post for its editor, or says why it cannot be edited (missing, trashed, not yours).</summary>
@@ -89,7 +89,7 @@ public static class PostEditor
         var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == type);
         if (post is null)
         {
-            return (null, PlainPage.Result("Not found", $"<p>There is no such {WpName.Of(type)}. It may have been deleted.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}\">Back to the list</a></p>",
+            return (null, PlainPage.Result("Not found", $"<p>There is no such {WpName.Of(type)}. It may have been deleted.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}\">Back to the list</a></p>",
                 StatusCodes.Status404NotFound));
         }
         if (!PostPermissions.CanEdit(http.User, post.AuthorId, type, post.Status))
@@ -98,7 +98,7 @@ public static class PostEditor
         }
         if (post.Status == PostStatus.Trash)
         {
-            return (null, PlainPage.Result("In the Trash", $"<p>This {WpName.Of(type)} is in the Trash. Restore it from the list, then edit it.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}?post_status=trash\">The Trash</a></p>",
+            return (null, PlainPage.Result("In the Trash", $"<p>This {WpName.Of(type)} is in the Trash. Restore it from the list, then edit it.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}?post_status=trash\">The Trash</a></p>",
                 StatusCodes.Status409Conflict));
         }
         return (post, null);
@@ -111,13 +111,13 @@ public static class PostEditor
         if (id is null)
         {
             var defaultCategory = await ManageTerms.DefaultCategoryIdAsync(db);
-            var input = new EditorInput
+            var blank = new EditorInput
             {
                 CategoryIds = defaultCategory > 0 ? [defaultCategory] : [],
                 AuthorId = PostPermissions.UserId(http.User),
                 CommentsOpen = site.Settings.Discussion.CommentsOpenByDefault,
             };
-            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post: null, input, errors: [], StatusCodes.Status200OK, now);
+            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post: null, blank, errors: [], StatusCodes.Status200OK, now);
         }
         var (post, problem) = await LoadEditableAsync(http, db, type, id.Value);
         if (post is null)
@@ -130,7 +130,17 @@ public static class PostEditor
             return EditorPage.Locked(http, antiforgery, type, post, holder);
         }
         await PostLocks.TakeAsync(db, post.Id, me, now);
-        return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, await LoadInputAsync(db, post, site.Settings, now), errors: [], StatusCodes.Status200OK, now);
+        var input = await LoadInputAsync(db, post, site.Settings, now);
+        var autosave = await PostRevisions.NewerAutosaveAsync(db, post, me);
+        var restoring = autosave is not null && http.Request.Query["autosave"] == "1";
+        if (restoring)
+        {
+            // The form as saved, with the title, text and excerpt the writer's autosave kept.
+            var markdown = (await MetaOfAsync(db, autosave!.Id)).GetValueOrDefault(EditorInput.MarkdownMeta);
+            input = input with { Title = autosave.Title, Content = markdown ?? autosave.Content, IsMarkdown = markdown is not null, Excerpt = autosave.Excerpt };
+        }
+        return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors: [], StatusCodes.Status200OK, now,
+            offerAutosave: autosave is not null && !restoring);
     }
 
     /// <summary>Takes the post from whoever has it open; their next save or autosave is then refused.</summary>
@@ -144,14 +154,13 @@ public static class PostEditor
         var me = PostPermissions.UserId(http.User) ?? 0;
         await PostLocks.TakeAsync(db, id, me, clock.GetUtcNow().UtcDateTime);
         await activity.RecordAsync(http, $"took over editing a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
-        return TypedResults.Redirect($"/admin/{EditorPage.PathOf(type)}/{id}/edit");
+        return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{id}/edit");
     }
 
     private static async Task<EditorInput> LoadInputAsync(AppDbContext db, Post post, Settings.SiteSettings settings, DateTime now)
     {
         var terms = await db.PostTerms.Where(pt => pt.PostId == post.Id).Select(pt => new { pt.TermId, pt.Term.Taxonomy, pt.Term.Name }).ToListAsync();
-        var meta = await db.PostMeta.Where(m => m.PostId == post.Id && (m.Key == EditorInput.MarkdownMeta || m.Key == EditorInput.PrivateDraftMeta))
-            .ToDictionaryAsync(m => m.Key, m => m.Value);
+        var meta = await MetaOfAsync(db, post.Id);
         var markdown = meta.GetValueOrDefault(EditorInput.MarkdownMeta);
         var input = EditorInput.FromPost(post,
             terms.Where(t => t.Taxonomy == Taxonomy.Category).Select(t => t.TermId),
@@ -176,12 +185,13 @@ public static class PostEditor
             }
         }
         var input = EditorInput.FromForm(form);
+        async Task<bool> HasNewerAutosaveAsync() => post is not null && await PostRevisions.NewerAutosaveAsync(db, post, me) is not null;
         if (post is not null && await PostLocks.HolderAsync(db, post.Id, me, now) is { } holder)
         {
             // Someone took the post over while this form was open; saving would silently undo their work.
             return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input,
                 [$"{holder} took over this {WpName.Of(type)} while you were editing, so your changes were not saved. Copy what you need from below."],
-                StatusCodes.Status409Conflict, now);
+                StatusCodes.Status409Conflict, now, await HasNewerAutosaveAsync());
         }
         var action = form["action"].ToString();
         var canPublish = PostPermissions.CanPublish(http.User, type);
@@ -220,7 +230,7 @@ public static class PostEditor
         }
         if (errors.Count > 0)
         {
-            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors, StatusCodes.Status400BadRequest, now);
+            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors, StatusCodes.Status400BadRequest, now, await HasNewerAutosaveAsync());
         }
 
         var wasLive = post?.Status is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
@@ -297,7 +307,7 @@ public static class PostEditor
             _ => ("saved a draft of", "saved"),
         };
         await activity.RecordAsync(http, $"{verb} a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
-        return TypedResults.Redirect($"/admin/{EditorPage.PathOf(type)}/{post.Id}/edit?message={message}");
+        return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{post.Id}/edit?message={message}");
     }
 
     /// <summary>Whether <paramref name="parentId"/> is a page that is neither this page nor below it.</summary>
@@ -367,6 +377,11 @@ public static class PostEditor
         db.PostTerms.RemoveRange(current.Where(pt => !wanted.Contains(pt.TermId)));
         db.PostTerms.AddRange(wanted.Except(current.Select(pt => pt.TermId)).Select(termId => new PostTerm { PostId = postId, TermId = termId }));
     }
+
+    /// <summary>The editor's own post meta (the Markdown source, a private draft's mark) of a post or autosave.</summary>
+    private static Task<Dictionary<string, string>> MetaOfAsync(AppDbContext db, int postId) =>
+        db.PostMeta.Where(m => m.PostId == postId && (m.Key == EditorInput.MarkdownMeta || m.Key == EditorInput.PrivateDraftMeta))
+            .ToDictionaryAsync(m => m.Key, m => m.Value);
 
     /// <summary>Sets one post meta value, or removes it when <paramref name="value"/> is null (saved with the caller's SaveChanges).</summary>
     internal static async Task SetMetaAsync(AppDbContext db, int postId, string key, string? value)

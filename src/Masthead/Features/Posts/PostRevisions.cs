@@ -20,9 +20,9 @@ public static class PostRevisions
 
     public static void MapPostRevisions(this IEndpointRouteBuilder app)
     {
-        foreach (var (type, capability) in new[] { (PostType.Post, Capabilities.EditPosts), (PostType.Page, Capabilities.EditPages) })
+        foreach (var (type, capability) in ManagePosts.EditedTypes)
         {
-            var path = EditorPage.PathOf(type);
+            var path = ManagePosts.PathOf(type);
             app.MapGet($"/admin/{path}/{{id:int}}/revisions", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, int id) =>
                 ShowAsync(http, db, antiforgery, settings, type, id)).RequireAuthorization(capability);
             app.MapPost($"/admin/{path}/{{id:int}}/revisions/{{revisionId:int}}/restore", (HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, int id, int revisionId, IFormCollection form) =>
@@ -133,7 +133,7 @@ public static class PostRevisions
             .OrderByDescending(r => r.Id)
             .Select(r => new { r.Id, r.Title, r.Content, r.Excerpt, r.ModifiedAtUtc, Author = db.Users.Where(u => u.Id == r.AuthorId).Select(u => u.DisplayName).FirstOrDefault() })
             .ToListAsync();
-        var path = EditorPage.PathOf(type);
+        var path = ManagePosts.PathOf(type);
         var back = $"<p><a href=\"/admin/{path}/{id}/edit\">Back to the editor</a></p>";
         if (revisions.Count == 0)
         {
@@ -194,7 +194,7 @@ public static class PostRevisions
         var now = clock.GetUtcNow().UtcDateTime;
         if (await PostLocks.HolderAsync(db, id, me, now) is { } holder)
         {
-            return PlainPage.Result("This post is being edited", $"<p role=\"alert\">{PlainPage.Encode(holder)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p><p><a href=\"/admin/{EditorPage.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
+            return PlainPage.Result("This post is being edited", $"<p role=\"alert\">{PlainPage.Encode(holder)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
                 StatusCodes.Status409Conflict);
         }
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -209,6 +209,6 @@ public static class PostRevisions
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         await activity.RecordAsync(http, $"restored a revision of a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
-        return TypedResults.Redirect($"/admin/{EditorPage.PathOf(type)}/{id}/edit?message=restored");
+        return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{id}/edit?message=restored");
     }
 }

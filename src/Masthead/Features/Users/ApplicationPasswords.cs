@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Masthead.Data;
 using Masthead.Features.Activity;
@@ -31,7 +30,7 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
     public async Task<string> CreateAsync(User user, string name)
     {
         var password = RandomNumberGenerator.GetString(Alphabet, Length);
-        var entry = new ApplicationPassword(Guid.NewGuid(), name, Hash(password), clock.GetUtcNow().UtcDateTime, null, "");
+        var entry = new ApplicationPassword(Guid.NewGuid(), name, RandomSecrets.Hash(password), clock.GetUtcNow().UtcDateTime, null, "");
         db.UserMeta.Add(new UserMeta { UserId = user.Id, Key = MetaPrefix + entry.Uuid.ToString("D"), Value = JsonSerializer.Serialize(entry) });
         await db.SaveChangesAsync();
         return password;
@@ -63,10 +62,9 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
         {
             return null;
         }
-        var given = Encoding.ASCII.GetBytes(Hash(compact));
         foreach (var row in await Rows(user.Id).ToListAsync(http.RequestAborted))
         {
-            if (Read(row) is not { } entry || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(entry.Hash), given))
+            if (Read(row) is not { } entry || !RandomSecrets.Matches(entry.Hash, compact))
             {
                 continue;
             }
@@ -87,10 +85,8 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
     public static string Grouped(string password) =>
         string.Join(' ', password.Chunk(4).Select(chunk => new string(chunk)));
 
-    // SHA-256 rather than Identity's PBKDF2 hasher: the password is 24 random characters (over 140 bits), so no
-    // guessing can find it from its hash and slow hashing would add nothing, while a program may use it on every
-    // API request, where a deliberately slow hash would cost real time each call.
-    private static string Hash(string password) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
+    // Kept as RandomSecrets hashes rather than with Identity's PBKDF2 hasher: the password is 24 random characters
+    // (over 140 bits), and a program may use it on every API request, where a deliberately slow hash costs each call.
 
     private IQueryable<UserMeta> Rows(int userId) =>
         db.UserMeta.Where(m => m.UserId == userId && m.Key.StartsWith(MetaPrefix));

@@ -39,7 +39,7 @@ public static class Dashboard
             .OrderByDescending(a => a.Id).Take(5)
             .Select(a => new { a.Actor, a.Action, a.Detail })
             .ToListAsync();
-        var canWrite = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPosts);
+        var canWrite = Roles.Can(role, Capabilities.EditPosts);
         int Count(PostType type, PostStatus status) => posts.Where(p => p.Type == type && p.Status == status).Sum(p => p.Count);
         int Comments(CommentApproval approval) => comments.Where(c => c.Approval == approval).Sum(c => c.Count);
 
@@ -75,7 +75,7 @@ public static class Dashboard
             </section>
             """)}
             <form method="post" action="/logout">{token}<button type="submit">Log Out</button></form>
-            <p>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPosts) ? "<a href=\"/admin/posts\">Posts</a> · " : "")}{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditPages) ? "<a href=\"/admin/pages\">Pages</a> · " : "")}<a href="/admin/profile">Your profile</a>{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories) ? " · <a href=\"/admin/categories\">Categories</a> · <a href=\"/admin/tags\">Tags</a>" : "")}{(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageOptions) ? " · <a href=\"/admin/themes\">Themes</a> · <a href=\"/admin/users\">Users</a> · <a href=\"/admin/settings\">Settings</a> · <a href=\"/admin/activity\">Activity log</a>" : "")} · <a href="/">Visit the site</a></p>
+            <p>{(Roles.Can(role, Capabilities.EditPosts) ? "<a href=\"/admin/posts\">Posts</a> · " : "")}{(Roles.Can(role, Capabilities.EditPages) ? "<a href=\"/admin/pages\">Pages</a> · " : "")}<a href="/admin/profile">Your profile</a>{(Roles.Can(role, Capabilities.ManageCategories) ? " · <a href=\"/admin/categories\">Categories</a> · <a href=\"/admin/tags\">Tags</a>" : "")}{(Roles.Can(role, Capabilities.ManageOptions) ? " · <a href=\"/admin/themes\">Themes</a> · <a href=\"/admin/users\">Users</a> · <a href=\"/admin/settings\">Settings</a> · <a href=\"/admin/activity\">Activity log</a>" : "")} · <a href="/">Visit the site</a></p>
             """;
         return PlainPage.Result("Dashboard", body);
     }

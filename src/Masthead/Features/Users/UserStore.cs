@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Masthead.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -150,16 +149,14 @@ internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protect
     public async Task<bool> GetTwoFactorEnabledAsync(User user, CancellationToken cancellationToken) =>
         await GetMetaAsync(user, TwoFactorEnabledMeta, cancellationToken) == "1";
 
-    // Recovery codes are kept only as SHA-256 hashes: each is a random one-time secret, so a fast hash suffices,
-    // and a copy of the database gives none of them away.
+    // Recovery codes are kept only as hashes (see RandomSecrets), case and surrounding spaces ignored.
     public async Task ReplaceCodesAsync(User user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
-        await SetMetaAsync(user, RecoveryCodesMeta, string.Join(';', recoveryCodes.Select(HashCode)), cancellationToken);
+        await SetMetaAsync(user, RecoveryCodesMeta, string.Join(';', recoveryCodes.Select(c => RandomSecrets.Hash(Normalize(c)))), cancellationToken);
 
     public async Task<bool> RedeemCodeAsync(User user, string code, CancellationToken cancellationToken)
     {
         var hashes = await GetRecoveryHashesAsync(user, cancellationToken);
-        var given = HashCode(code);
-        var match = hashes.FirstOrDefault(h => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(h), Encoding.ASCII.GetBytes(given)));
+        var match = hashes.FirstOrDefault(h => RandomSecrets.Matches(h, Normalize(code)));
         if (match is null)
         {
             return false;
@@ -185,8 +182,7 @@ internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protect
     private async Task<List<string>> GetRecoveryHashesAsync(User user, CancellationToken cancellationToken) =>
         [.. (await GetMetaAsync(user, RecoveryCodesMeta, cancellationToken) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)];
 
-    private static string HashCode(string code) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(code.Trim().ToUpperInvariant())));
+    private static string Normalize(string code) => code.Trim().ToUpperInvariant();
 
     private async Task<string?> GetMetaAsync(User user, string key, CancellationToken cancellationToken) =>
         await FindMetaAsync(user, key, cancellationToken) is { } row && db.Entry(row).State != EntityState.Deleted ? row.Value : null;
