@@ -3,13 +3,14 @@ using Masthead.Features.Posts;
 using Masthead.Features.Settings;
 using Masthead.Features.Taxonomies;
 using Masthead.Features.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Masthead.Data;
 
 /// <summary>The unit of work for every feature. Each provider subclasses it so each keeps its own migrations.</summary>
-public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<PostTerm> PostTerms => Set<PostTerm>();
@@ -21,6 +22,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<User> Users => Set<User>();
     public DbSet<UserMeta> UserMeta => Set<UserMeta>();
     public DbSet<SiteOption> Options => Set<SiteOption>();
+
+    /// <summary>The data-protection key ring (auth cookies, tokens, encrypted secrets), shared by every node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

@@ -1,4 +1,6 @@
 using System.Net;
+using Masthead.Data;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,7 +22,7 @@ public static class HostingFeature
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteServerErrorAsync,
-            StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = static error => error.IsConflict() ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError,
         });
         app.Use(static (context, next) =>
         {
@@ -41,9 +43,17 @@ public static class HostingFeature
 
     private static async Task WriteServerErrorAsync(HttpContext context)
     {
-        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
+        // A write that lost a race to another request (see WriteConflicts) was rolled back whole; say so plainly.
+        if (context.Features.Get<IExceptionHandlerFeature>()?.Error.IsConflict() == true)
+        {
+            context.Response.StatusCode = StatusCodes.Status409Conflict;
+            await context.Response.WriteAsync(PlainPage.Render("Changed at the same moment",
+                "<p>Someone else changed this at the same moment, so nothing was saved. Go back, reload the page and try again.</p><p><a href=\"/admin\">Dashboard</a></p>"));
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         await context.Response.WriteAsync(PlainPage.Render(
             "Something went wrong",
             "<p>The site could not show this page just now. Please try again in a moment.</p><p><a href=\"/\">Go to the home page</a></p>"));

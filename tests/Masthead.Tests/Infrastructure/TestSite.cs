@@ -59,6 +59,9 @@ public sealed class TestSite : WebApplicationFactory<Program>
     /// <summary>The first administrator's password on every test site (login <c>admin</c>).</summary>
     public const string AdminPassword = "a-test-password-that-is-long";
 
+    /// <summary>False for a second node on another site's database: that site removes the database when it is done.</summary>
+    private bool _ownsDatabase = true;
+
     private TestSite(DatabaseKind kind, string connectionString, string? postgresDatabase, IReadOnlyDictionary<string, string?> settings)
     {
         _kind = kind;
@@ -105,6 +108,17 @@ public sealed class TestSite : WebApplicationFactory<Program>
             _ = site.Server; // starts the host: migrations and the first-run content
         }
         return site;
+    }
+
+    /// <summary>
+    /// Another node of this site: the same database, but its own process state and its own (empty) key folder, as a
+    /// second container or a restore onto a new machine would have. Dispose it before this site.
+    /// </summary>
+    public TestSite StartAnotherNode(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var node = new TestSite(_kind, _connectionString, _postgresDatabase, settings ?? _settings) { _ownsDatabase = false };
+        _ = node.Server;
+        return node;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -249,6 +263,10 @@ public sealed class TestSite : WebApplicationFactory<Program>
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+        if (!_ownsDatabase)
+        {
+            return;
         }
         if (_postgresDatabase is not null)
         {

@@ -45,22 +45,35 @@ public static class Slug
             }
         }
         var slug = builder.ToString().Normalize(NormalizationForm.FormC);
-        if (slug.Length > MaxLength)
-        {
-            slug = slug[..MaxLength].TrimEnd('-');
-        }
-        return slug;
+        return Cut(slug, MaxLength);
     }
 
-    /// <summary>The first of <c>base</c>, <c>base-2</c>, <c>base-3</c>… that <paramref name="isTaken"/> says is free.</summary>
-    public static async Task<string> UniqueAsync(string wanted, Func<string, Task<bool>> isTaken)
+    /// <summary>
+    /// The first of <c>base</c>, <c>base-2</c>, <c>base-3</c>… that is free, each at most <paramref name="maxLength"/>
+    /// characters: the base is cut to leave room for its suffix, so a 200-character slug can be saved twice.
+    /// <paramref name="takenWithPrefix"/> gives, in one query, the slugs in use that start with the text every
+    /// candidate starts with; the free one is then found without asking the database again.
+    /// </summary>
+    public static async Task<string> UniqueAsync(string wanted, int maxLength, Func<string, Task<List<string>>> takenWithPrefix)
     {
-        var baseSlug = string.IsNullOrEmpty(wanted) ? "untitled" : wanted;
+        var baseSlug = Cut(string.IsNullOrEmpty(wanted) ? "untitled" : wanted, maxLength);
+        // Every candidate up to "-999999999" begins with this much of the base.
+        var taken = (await takenWithPrefix(Cut(baseSlug, Math.Max(1, maxLength - 10)))).ToHashSet(StringComparer.Ordinal);
+        return Unique(baseSlug, maxLength, taken.Contains);
+    }
+
+    /// <summary>As <see cref="UniqueAsync"/>, for slugs already in memory.</summary>
+    public static string Unique(string wanted, int maxLength, Func<string, bool> isTaken)
+    {
+        var baseSlug = Cut(string.IsNullOrEmpty(wanted) ? "untitled" : wanted, maxLength);
         var candidate = baseSlug;
-        for (var n = 2; await isTaken(candidate); n++)
+        for (var n = 2; isTaken(candidate); n++)
         {
-            candidate = $"{baseSlug}-{n}";
+            var suffix = string.Create(CultureInfo.InvariantCulture, $"-{n}");
+            candidate = Cut(baseSlug, maxLength - suffix.Length) + suffix;
         }
         return candidate;
     }
+
+    private static string Cut(string slug, int length) => slug.Length <= length ? slug : slug[..length].TrimEnd('-');
 }

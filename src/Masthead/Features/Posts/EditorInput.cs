@@ -21,6 +21,9 @@ public sealed record EditorInput
 
     public const string DateFormat = "yyyy-MM-dd'T'HH:mm";
 
+    /// <summary>How many categories one save may name, so a forged form cannot make one save a huge query.</summary>
+    public const int MaxCategories = 100;
+
     // Raw HTML inside Markdown comes out as text: the Markdown source is kept and re-rendered on every save, possibly
     // by someone else, so it must never carry markup past the cleaning of whoever wrote it.
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
@@ -128,6 +131,14 @@ public sealed record EditorInput
         if (Date.Length > 0 && ParsedDate is null)
         {
             problems.Add("The publish date is not a date and time (year-month-day hour:minute).");
+        }
+        if (TagNames.Count > Taxonomies.TermNames.MaxTagsPerPost)
+        {
+            problems.Add($"A post may have up to {Taxonomies.TermNames.MaxTagsPerPost} tags; this one has {TagNames.Count:N0}.");
+        }
+        if (CategoryIds.Count > MaxCategories)
+        {
+            problems.Add($"A post may be in up to {MaxCategories} categories.");
         }
         if (TagNames.Any(t => t.Length > 200))
         {

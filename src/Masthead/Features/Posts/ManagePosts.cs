@@ -59,22 +59,39 @@ public static class ManagePosts
 
     private static async Task<IResult> ChangeAsync(HttpContext http, AppDbContext db, ActivityLog activity, PostType type, int id, Change change)
     {
+        var done = TypedResults.Redirect(change == Change.Trash ? $"/admin/{PathOf(type)}?trashed=1" : $"/admin/{PathOf(type)}?post_status=trash");
+        // Read, check and write in one transaction; the post's status is also checked by the UPDATE itself (a
+        // concurrency token), so of six "Move to Trash" clicks at once one trashes the post and the rest find it done.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == type);
         if (post is null)
         {
             return TypedResults.NotFound();
         }
-        await using var transaction = await db.Database.BeginTransactionAsync();
+        if ((change == Change.Trash) == (post.Status == PostStatus.Trash) && change != Change.Delete)
+        {
+            // CASE: already where this action would put it (a second click, another tab): nothing to do.
+            return done;
+        }
         if (!await TryChangeAsync(http, db, post, change))
         {
             return PlainPage.Result("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>",
                 StatusCodes.Status403Forbidden);
         }
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
+        try
+        {
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        catch (DbUpdateException conflict) when (conflict.IsConflict())
+        {
+            return PlainPage.Result("Changed at the same moment",
+                $"<p>Someone else changed this {WpName.Of(type)} at the same moment, so nothing was done. <a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>",
+                StatusCodes.Status409Conflict);
+        }
         await activity.RecordAsync(http, change switch { Change.Trash => "moved a post to the trash", Change.Restore => "restored a post", _ => "deleted a post" },
             http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), post.Title);
-        return TypedResults.Redirect(change == Change.Trash ? $"/admin/{PathOf(type)}?trashed=1" : $"/admin/{PathOf(type)}?post_status=trash");
+        return done;
     }
 
     /// <summary>Trashes, restores or deletes one post if the user may (judging a trashed post by the status it had); false when not allowed.</summary>
@@ -96,7 +113,14 @@ public static class ManagePosts
         {
             // CASE: to the trash, remembering the status to restore.
             case Change.Trash:
-                db.PostMeta.Add(new PostMeta { PostId = id, Key = TrashedStatusMeta, Value = WpName.Of(post.Status) });
+                if (trashedFrom is null)
+                {
+                    db.PostMeta.Add(new PostMeta { PostId = id, Key = TrashedStatusMeta, Value = WpName.Of(post.Status) });
+                }
+                else
+                {
+                    trashedFrom.Value = WpName.Of(post.Status);
+                }
                 post.Status = PostStatus.Trash;
                 break;
             // CASE: back from the trash as it was (a draft if nothing was remembered).
@@ -130,13 +154,13 @@ public static class ManagePosts
         {
             return TypedResults.Redirect($"/admin/{path}?bulk=none");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var posts = await db.Posts.Where(p => ids.Contains(p.Id) && p.Type == type).ToListAsync();
         int? categoryId = action.StartsWith("category:", StringComparison.Ordinal)
             && int.TryParse(action["category:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var c)
             && type == PostType.Post && await db.Terms.AnyAsync(t => t.Id == c && t.Taxonomy == Taxonomies.Taxonomy.Category) ? c : null;
         var now = clock.GetUtcNow().UtcDateTime;
         var changed = 0;
-        await using var transaction = await db.Database.BeginTransactionAsync();
         foreach (var post in posts)
         {
             var editable = post.Status != PostStatus.Trash && PostPermissions.CanEdit(http.User, post.AuthorId, type, post.Status);
@@ -153,8 +177,16 @@ public static class ManagePosts
             };
             changed += done ? 1 : 0;
         }
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
+        try
+        {
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        catch (DbUpdateException conflict) when (conflict.IsConflict())
+        {
+            // One of them changed under this action (another editor, another tab); all or nothing, so nothing.
+            return TypedResults.Redirect($"/admin/{path}?bulk=conflict");
+        }
         if (changed > 0)
         {
             await activity.RecordAsync(http, $"changed {changed} {path} at once", http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), action);
@@ -310,7 +342,9 @@ public static class ManagePosts
             <button type="submit">Filter</button>
             </form>
             """;
-        var bulkResult = query["bulk"] == "done"
+        var bulkResult = query["bulk"] == "conflict"
+            ? "<p role=\"alert\">Nothing was changed: someone else changed some of those at the same moment. Look at the list again and retry.</p>"
+            : query["bulk"] == "done"
             ? $"<p role=\"status\">{PlainPage.Encode(query["changed"])} changed{(query["skipped"] is { Count: > 0 } skipped && skipped != "0" ? $", {PlainPage.Encode(skipped)} not changed (not allowed, or not in a state that action applies to)" : "")}.</p>"
             : "";
         var paging = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. {(page > 1 ? $"<a href=\"{PlainPage.Encode(Link(page - 1))}\">Previous</a> " : "")}{(page < pages ? $"<a href=\"{PlainPage.Encode(Link(page + 1))}\">Next</a>" : "")}</p></nav>";

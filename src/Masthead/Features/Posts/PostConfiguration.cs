@@ -11,6 +11,10 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         post.Property(p => p.Title).HasMaxLength(Post.MaxTitleLength);
         post.Property(p => p.Slug).HasMaxLength(200);
         post.Property(p => p.Password).HasMaxLength(Post.MaxPasswordLength);
+        // Who may do what to a post depends on its status, so every update and delete also checks the status it read:
+        // of two requests that trash (or publish, or restore) the same post at once, the second changes nothing and
+        // is told so, instead of acting on a status that is no longer true.
+        post.Property(p => p.Status).IsConcurrencyToken();
         // Reader lists: latest published posts of a type, newest first.
         post.HasIndex(p => new { p.Type, p.Status, p.PublishedAtUtc });
         // Author archives.
@@ -41,6 +45,7 @@ internal sealed class PostMetaConfiguration : IEntityTypeConfiguration<PostMeta>
     {
         meta.Property(m => m.Key).HasMaxLength(255);
         meta.HasIndex(m => new { m.PostId, m.Key });
+        meta.HasIndex(m => new { m.PostId, m.Key }, "IX_PostMeta_PostId_Key_SingleValued").IsUnique().HasFilter(PostMeta.SingleValuedFilter);
         meta.HasOne<Post>().WithMany().HasForeignKey(m => m.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

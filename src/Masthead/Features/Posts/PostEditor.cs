@@ -71,7 +71,7 @@ public static class PostEditor
         var reader = await ReaderContext.CreateAsync(http, db);
         var date = input.ParsedDate is { } local ? reader.Settings.ToUtc(local) : clock.GetUtcNow().UtcDateTime;
         var tagNames = input.TagNames;
-        var tagIds = await db.Terms.Where(t => t.Taxonomy == Taxonomy.PostTag && tagNames.Contains(t.Name)).Select(t => t.Id).ToListAsync();
+        var tagIds = (await db.FindAsync(Taxonomy.PostTag, tagNames)).Values.ToList();
         var row = new PostRow(0, type, input.Title, Slug.From(input.Slug.Length > 0 ? input.Slug : input.Title), html, input.Excerpt,
             PostPermissions.UserId(http.User) ?? 0, date, 0, input.CommentsOpen ? CommentStatus.Open : CommentStatus.Closed, input.Sticky,
             [.. input.CategoryIds, .. tagIds], Password: "");
@@ -254,9 +254,42 @@ public static class PostEditor
             html = PostHtml.Sanitize(html);
         }
 
+        // Tags are found or made before the transaction: that work grows with the list, and must not hold the write
+        // lock that every other save and sign-in waits on.
+        var tagIds = type == PostType.Post ? await db.EnsureTagsAsync(input.TagNames) : [];
+        try
+        {
+            post = await WriteAsync(db, post, type, input, status, publishedAt, now, me, authorId, parentId, html, tagIds, canEditOthers, canManageCategories);
+        }
+        catch (DbUpdateException conflict) when (conflict.IsConflict())
+        {
+            // Someone trashed, published or restored it (or saved the same meta) between this form's load and its save.
+            db.ForgetPendingChanges();
+            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input,
+                [$"Someone else changed this {WpName.Of(type)} at the same moment, so your changes were not saved. Copy what you need from below, then reload."],
+                StatusCodes.Status409Conflict, now, offerAutosave: false);
+        }
+
+        var (verb, message) = status switch
+        {
+            PostStatus.Publish when wasLive => ("updated", "updated"),
+            PostStatus.Publish => ("published", "published"),
+            PostStatus.Future => ("scheduled", "scheduled"),
+            PostStatus.Private => ("published privately", "private"),
+            PostStatus.Pending => ("submitted for review", "pending"),
+            _ => ("saved a draft of", "saved"),
+        };
+        await activity.RecordAsync(http, $"{verb} a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
+        return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{post.Id}/edit?message={message}");
+    }
+
+    /// <summary>The save itself, in one transaction: the post, its terms and meta, a revision and the writer's lock.</summary>
+    private static async Task<Post> WriteAsync(AppDbContext db, Post? existing, PostType type, EditorInput input, PostStatus status, DateTime publishedAt,
+        DateTime now, int me, int authorId, int? parentId, string html, List<int> tagIds, bool canEditOthers, bool canManageCategories)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var isNew = post is null;
-        post ??= new Post { Type = type, AuthorId = me };
+        var isNew = existing is null;
+        var post = existing ?? new Post { Type = type, AuthorId = me };
         post.Title = input.Title;
         post.Content = html;
         post.Excerpt = input.Excerpt;
@@ -276,9 +309,7 @@ public static class PostEditor
             post.MenuOrder = input.MenuOrder;
         }
         var wantedSlug = Slug.From(input.Slug.Length > 0 ? input.Slug : input.Title);
-        var postId = post.Id;
-        post.Slug = await Slug.UniqueAsync(wantedSlug,
-            candidate => db.Posts.AnyAsync(p => p.Slug == candidate && p.Type == type && p.Id != postId));
+        post.Slug = await db.FreePostSlugAsync(type, wantedSlug, exceptId: post.Id);
         if (isNew)
         {
             db.Posts.Add(post);
@@ -287,7 +318,7 @@ public static class PostEditor
 
         if (type == PostType.Post)
         {
-            await SetTermsAsync(db, post.Id, input, canManageCategories);
+            await SetTermsAsync(db, post.Id, input, tagIds, canManageCategories);
         }
         await SetMetaAsync(db, post.Id, EditorInput.MarkdownMeta, input.IsMarkdown ? input.Content : null);
         // A draft meant to go out privately remembers it (its status says draft until it is published).
@@ -295,19 +326,9 @@ public static class PostEditor
         await PostRevisions.SaveAsync(db, post, me, now);
         await PostLocks.TakeAsync(db, post.Id, me, now);
         await db.SaveChangesAsync();
-        await transaction.CommitAsync();
 
-        var (verb, message) = status switch
-        {
-            PostStatus.Publish when wasLive => ("updated", "updated"),
-            PostStatus.Publish => ("published", "published"),
-            PostStatus.Future => ("scheduled", "scheduled"),
-            PostStatus.Private => ("published privately", "private"),
-            PostStatus.Pending => ("submitted for review", "pending"),
-            _ => ("saved a draft of", "saved"),
-        };
-        await activity.RecordAsync(http, $"{verb} a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
-        return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{post.Id}/edit?message={message}");
+        await transaction.CommitAsync();
+        return post;
     }
 
     /// <summary>Whether <paramref name="parentId"/> is a page that is neither this page nor below it.</summary>
@@ -325,53 +346,36 @@ public static class PostEditor
         return true;
     }
 
-    /// <summary>Replaces the post's categories and tags: unknown category ids are dropped, new tags are created.</summary>
-    private static async Task SetTermsAsync(AppDbContext db, int postId, EditorInput input, bool canManageCategories)
+    /// <summary>Replaces the post's categories and tags: unknown category ids are dropped, a new category is made if asked.</summary>
+    private static async Task SetTermsAsync(AppDbContext db, int postId, EditorInput input, List<int> tagIds, bool canManageCategories)
     {
         var categoryIds = await db.Terms.Where(t => t.Taxonomy == Taxonomy.Category && input.CategoryIds.Contains(t.Id)).Select(t => t.Id).ToListAsync();
         if (input.NewCategory.Length > 0 && canManageCategories)
         {
-            var existing = await db.Terms.FirstOrDefaultAsync(t => t.Taxonomy == Taxonomy.Category && t.Name == input.NewCategory);
-            if (existing is null)
+            if ((await db.FindAsync(Taxonomy.Category, [input.NewCategory])).Values.FirstOrDefault() is var existingId and > 0)
+            {
+                categoryIds.Add(existingId);
+            }
+            else
             {
                 var parent = input.NewCategoryParent is { } p && await db.Terms.AnyAsync(t => t.Id == p && t.Taxonomy == Taxonomy.Category) ? p : (int?)null;
-                existing = new Term
+                var created = new Term
                 {
                     Taxonomy = Taxonomy.Category,
                     Name = input.NewCategory,
                     ParentId = parent,
-                    Slug = await Slug.UniqueAsync(Slug.From(input.NewCategory), candidate => db.Terms.AnyAsync(t => t.Slug == candidate && t.Taxonomy == Taxonomy.Category)),
+                    Slug = await db.FreeSlugAsync(Taxonomy.Category, Slug.From(input.NewCategory)),
                 };
-                db.Terms.Add(existing);
+                db.Terms.Add(created);
                 await db.SaveChangesAsync();
+                categoryIds.Add(created.Id);
             }
-            categoryIds.Add(existing.Id);
         }
         if (categoryIds.Count == 0 && await ManageTerms.DefaultCategoryIdAsync(db) is > 0 and var fallback)
         {
             categoryIds.Add(fallback);
         }
 
-        List<int> tagIds = [];
-        foreach (var name in input.TagNames)
-        {
-            var upper = name.ToUpperInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // SQL's upper(), translated by EF
-            var tag = await db.Terms.FirstOrDefaultAsync(t => t.Taxonomy == Taxonomy.PostTag && t.Name.ToUpper() == upper);
-#pragma warning restore CA1304, CA1311, CA1862
-            if (tag is null)
-            {
-                tag = new Term
-                {
-                    Taxonomy = Taxonomy.PostTag,
-                    Name = name,
-                    Slug = await Slug.UniqueAsync(Slug.From(name), candidate => db.Terms.AnyAsync(t => t.Slug == candidate && t.Taxonomy == Taxonomy.PostTag)),
-                };
-                db.Terms.Add(tag);
-                await db.SaveChangesAsync();
-            }
-            tagIds.Add(tag.Id);
-        }
         var wanted = categoryIds.Concat(tagIds).Distinct().ToHashSet();
         var current = await db.PostTerms.Where(pt => pt.PostId == postId).ToListAsync();
         db.PostTerms.RemoveRange(current.Where(pt => !wanted.Contains(pt.TermId)));

@@ -33,12 +33,8 @@ public static class PostLocks
     public static async Task TakeAsync(AppDbContext db, int postId, int me, DateTime nowUtc)
     {
         var value = string.Create(CultureInfo.InvariantCulture, $"{new DateTimeOffset(nowUtc, TimeSpan.Zero).ToUnixTimeSeconds()}:{me}");
-        // An update in place, outside SaveChanges: renewing a lock every minute must not tell the reader caches that
-        // the site changed (a saved change does, and they would rebuild for nothing).
-        if (await db.PostMeta.Where(m => m.PostId == postId && m.Key == MetaKey).ExecuteUpdateAsync(set => set.SetProperty(m => m.Value, value)) == 0)
-        {
-            db.PostMeta.Add(new PostMeta { PostId = postId, Key = MetaKey, Value = value });
-            await db.SaveChangesAsync();
-        }
+        // One statement that inserts or renews, so two editors opening a post at once cannot both add a lock row; and
+        // outside SaveChanges, so renewing a lock every minute does not tell the reader caches that the site changed.
+        await db.UpsertPostMetaAsync(postId, MetaKey, value);
     }
 }

@@ -5,7 +5,6 @@ using Masthead.Features.Permalinks;
 using Masthead.Features.Users;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Posts;
 
@@ -39,8 +38,7 @@ public static class QuickDraft
             Type = PostType.Post,
             Status = PostStatus.Draft,
             Title = title,
-            Slug = await Slug.UniqueAsync(Slug.From(title.Length > 0 ? title : "draft"),
-                candidate => db.Posts.AnyAsync(p => p.Slug == candidate && p.Type == PostType.Post)),
+            Slug = await db.FreePostSlugAsync(PostType.Post, Slug.From(title.Length > 0 ? title : "draft"), exceptId: 0),
             Content = content,
             AuthorId = PostPermissions.UserId(http.User) ?? 0,
             PublishedAtUtc = now,

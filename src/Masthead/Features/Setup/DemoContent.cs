@@ -120,7 +120,7 @@ public static class DemoContent
         for (var i = 0; i < options.Posts; i++)
         {
             var title = $"{Pick(random, Places)} {Pick(random, Subjects)} {Pick(random, Verbs)} {Pick(random, Objects)}";
-            var slug = await Slug.UniqueAsync(Slug.From(title), s => Task.FromResult(taken.Contains(s)));
+            var slug = Slug.Unique(Slug.From(title), Slug.MaxLength, taken.Contains);
             taken.Add(slug);
             var post = new Post
             {

@@ -43,6 +43,7 @@ internal sealed partial class FirstRun(
                 $"The database schema is behind by {pending.Count} migration(s) ({string.Join(", ", pending)}). " +
                 "Run `dotnet run --project src/Masthead -- migrate` (with the same database settings) once, then start again.");
         }
+        await services.GetRequiredService<LegacyKeyFolder>().ImportAsync(db, logger, cancellationToken);
         if (await db.Users.AnyAsync(cancellationToken) || await db.Posts.AnyAsync(cancellationToken))
         {
             if (await db.Users.AnyAsync(u => u.Role == Roles.Administrator, cancellationToken))
@@ -77,26 +78,78 @@ internal sealed partial class FirstRun(
             LogNoAdministrator(logger);
             return;
         }
-        if (placeholder is null)
-        {
-            placeholder = Placeholder();
-            db.Users.Add(placeholder);
-            await db.SaveChangesAsync(cancellationToken);
-        }
         if (!string.IsNullOrEmpty(options.AdminPassword))
         {
-            var hash = scoped.GetRequiredService<IPasswordHasher<User>>().HashPassword(placeholder, options.AdminPassword);
-            if (await SetUpSite.ClaimAsync(db, placeholder.Id, options.AdminLogin, options.AdminEmail ?? "admin@example.invalid", hash))
-            {
-                state.Complete();
-                LogCreated(logger, options.AdminLogin);
-                return;
-            }
+            await RecoverAdministratorAsync(scoped, db, placeholder, cancellationToken);
+            state.Complete();
+            return;
         }
         state.Wait();
         LogWaitingForSetup(logger);
         // Straight to the console as well, so someone running it by hand sees where to go even with logging turned down.
         Console.WriteLine("No administrator yet: open /setup in a browser to name the site and create one.");
+    }
+
+    /// <summary>
+    /// Whoever runs the server names the administrator through the environment: an existing account with that login
+    /// (or e-mail address) is promoted and given the password, else the placeholder is claimed, else a new account is
+    /// made with a free archive slug — whatever logins, addresses and slugs the site already has.
+    /// </summary>
+    private async Task RecoverAdministratorAsync(IServiceProvider scoped, AppDbContext db, User? placeholder, CancellationToken cancellationToken)
+    {
+        var hasher = scoped.GetRequiredService<IPasswordHasher<User>>();
+        var login = options.AdminLogin;
+        var email = options.AdminEmail;
+        var upperLogin = login.ToUpperInvariant();
+        var upperEmail = email?.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // SQL's upper(), translated by EF
+        var existing = await db.Users.FirstOrDefaultAsync(u => u.Login.ToUpper() == upperLogin, cancellationToken)
+            ?? (upperEmail is null ? null : await db.Users.FirstOrDefaultAsync(u => u.Email.ToUpper() == upperEmail, cancellationToken));
+        // The e-mail address is unique too: the one given if it is free, else a placeholder nobody has.
+        string? address = null;
+        foreach (var candidate in new[] { email, $"{login}@example.invalid", $"{login}-{Guid.NewGuid():N}@example.invalid" })
+        {
+            var upper = candidate?.ToUpperInvariant();
+            if (upper is not null && !await db.Users.AnyAsync(u => u.Email.ToUpper() == upper, cancellationToken))
+            {
+                address = candidate;
+                break;
+            }
+        }
+#pragma warning restore CA1304, CA1311, CA1862
+        if (existing is not null && existing.Role != SetupState.PlaceholderRole)
+        {
+            existing.Role = Roles.Administrator;
+            existing.PasswordHash = hasher.HashPassword(existing, options.AdminPassword!);
+            existing.SecurityStamp = Guid.NewGuid().ToString("N");
+            existing.AccessFailedCount = 0;
+            existing.LockoutEndUtc = null;
+            await db.SaveChangesAsync(cancellationToken);
+            LogPromoted(logger, existing.Login);
+            return;
+        }
+        if (placeholder is not null)
+        {
+            var hash = hasher.HashPassword(placeholder, options.AdminPassword!);
+            if (await SetUpSite.ClaimAsync(db, placeholder.Id, login, address!, hash))
+            {
+                LogCreated(logger, login);
+                return;
+            }
+        }
+        var admin = new User
+        {
+            Login = login,
+            Email = address!,
+            DisplayName = login,
+            Slug = await Users.ManageUsers.FreeSlugAsync(db, login),
+            Role = Roles.Administrator,
+            RegisteredAtUtc = clock.GetUtcNow().UtcDateTime,
+        };
+        admin.PasswordHash = hasher.HashPassword(admin, options.AdminPassword!);
+        db.Users.Add(admin);
+        await db.SaveChangesAsync(cancellationToken);
+        LogCreated(logger, login);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -188,6 +241,9 @@ internal sealed partial class FirstRun(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site ready. Log in at /login with your administrator account.")]
     private static partial void LogExistingSite(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The site had no administrator; '{Login}' is one again, with the password from MASTHEAD_ADMIN_PASSWORD.")]
+    private static partial void LogPromoted(ILogger logger, string login);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "New site created. Log in at /login as '{Login}' with the password you gave.")]
     private static partial void LogCreated(ILogger logger, string login);

@@ -8,10 +8,30 @@ public sealed class Term
 {
     public int Id { get; set; }
     public Taxonomy Taxonomy { get; set; }
-    public string Name { get; set; } = "";
+
+    /// <summary>The name as shown; setting it also sets <see cref="NormalizedName"/>.</summary>
+    public string Name
+    {
+        get;
+        set
+        {
+            field = value;
+            NormalizedName = Normalize(value);
+        }
+    } = "";
+
+    /// <summary>
+    /// The name folded to upper case, stored and indexed so "Elections", "ELECTIONS" and "élections" are found by one
+    /// index lookup instead of folding every row's name in the query.
+    /// </summary>
+    public string NormalizedName { get; private set; } = "";
+
     public string Slug { get; set; } = "";
     public string Description { get; set; } = "";
     public int? ParentId { get; set; }
+
+    /// <summary>The key <see cref="NormalizedName"/> holds for a name, for lookups.</summary>
+    public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 }
 
 /// <summary>Free-form key/value data attached to a term.</summary>

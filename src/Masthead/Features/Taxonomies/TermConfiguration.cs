@@ -8,7 +8,10 @@ internal sealed class TermConfiguration : IEntityTypeConfiguration<Term>
     public void Configure(EntityTypeBuilder<Term> term)
     {
         term.Property(t => t.Name).HasMaxLength(200);
+        term.Property(t => t.NormalizedName).HasMaxLength(200);
         term.Property(t => t.Slug).HasMaxLength(200);
+        // Tags typed in the editor are found by name, many at a time.
+        term.HasIndex(t => new { t.Taxonomy, t.NormalizedName });
         term.HasIndex(t => new { t.Taxonomy, t.Slug }).IsUnique();
         term.HasIndex(t => t.ParentId);
         term.HasOne<Term>().WithMany().HasForeignKey(t => t.ParentId).OnDelete(DeleteBehavior.SetNull);

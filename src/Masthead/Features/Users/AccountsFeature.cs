@@ -13,7 +13,10 @@ namespace Masthead.Features.Users;
 /// <summary>Where sign-in state lives and how hard it is to guess a password.</summary>
 public sealed class AccountsOptions
 {
-    /// <summary>Data-protection keys (they sign the auth cookie); defaults to <c>App_Data/keys</c>.</summary>
+    /// <summary>
+    /// Where data-protection keys were kept before they moved into the database (<c>App_Data/keys</c> by default);
+    /// keys found there are copied in once, so cookies and secrets made before the move stay readable.
+    /// </summary>
     public string? KeysFolder { get; set; }
 
     /// <summary>Sign-in attempts one client address may make per minute before answers turn to 429.</summary>
@@ -32,10 +35,12 @@ public static class AccountsFeature
         var options = builder.Configuration.GetSection("Accounts").Get<AccountsOptions>() ?? new AccountsOptions();
         var services = builder.Services;
 
-        // Keys persist on disk under one application name, so a restart or a second instance signs nobody out.
+        // Keys live in the database under one application name, so a restart, a restore, a new container or a second
+        // node signs nobody out and can still read every token and encrypted secret.
         services.AddDataProtection()
             .SetApplicationName("Masthead")
-            .PersistKeysToFileSystem(new DirectoryInfo(options.KeysFolder ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys")));
+            .PersistKeysToDbContext<Data.AppDbContext>();
+        services.AddSingleton(new LegacyKeyFolder(options.KeysFolder ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys")));
 
         services.AddScoped<UserStore>();
         services.AddScoped<IUserStore<User>>(s => s.GetRequiredService<UserStore>());

@@ -71,8 +71,7 @@ public static partial class ManageUsers
             Login = login,
             Email = email,
             DisplayName = name.Length > 250 ? name[..250] : name,
-            Slug = await Slug.UniqueAsync(Slug.From(name) is { Length: > 0 } s ? s[..Math.Min(s.Length, 40)] : "user",
-                candidate => db.Users.AnyAsync(u => u.Slug == candidate)),
+            Slug = await FreeSlugAsync(db, name),
             Role = role!,
             RegisteredAtUtc = clock.GetUtcNow().UtcDateTime,
         };
@@ -88,13 +87,18 @@ public static partial class ManageUsers
     internal static async Task<IResult> ChangeRoleAsync(HttpContext http, AppDbContext db, UserManager<User> users, ActivityLog activity,
         int id, [FromForm(Name = "role")] string? role)
     {
-        var user = await db.Users.FindAsync(id);
-        if (user is null || role is null || !Roles.All.Contains(role) || IsSelf(http, id))
+        if (role is null || !Roles.All.Contains(role) || IsSelf(http, id))
         {
             return TypedResults.BadRequest();
         }
-        if (user.Role == Roles.Administrator && role != Roles.Administrator
-            && await db.Users.CountAsync(u => u.Role == Roles.Administrator) <= 1)
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var user = await db.Users.FindAsync(id);
+        if (user is null)
+        {
+            return TypedResults.BadRequest();
+        }
+        // Two administrators demoting each other at the same moment must not leave the site with none.
+        if (user.Role == Roles.Administrator && role != Roles.Administrator && await LockAdministratorsAsync(db) <= 1)
         {
             return TypedResults.BadRequest();
         }
@@ -106,6 +110,7 @@ public static partial class ManageUsers
         {
             return TypedResults.BadRequest();
         }
+        await transaction.CommitAsync();
         await activity.RecordAsync(http, "changed a role", Actor(http), detail: $"{user.Login}: {previous} to {role}");
         return TypedResults.Redirect("/admin/users?done=role");
     }
@@ -113,15 +118,15 @@ public static partial class ManageUsers
     internal static async Task<IResult> DeleteAsync(HttpContext http, AppDbContext db, ActivityLog activity,
         int id, [FromForm(Name = "reassign_user")] int reassignTo)
     {
+        // All in one transaction: a user is never gone while their posts still point at them.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await db.Users.FindAsync(id);
         if (user is null || IsSelf(http, id) || reassignTo == id || !await db.Users.AnyAsync(u => u.Id == reassignTo))
         {
             return TypedResults.BadRequest();
         }
-        // Both in one transaction: a user is never gone while their posts still point at them.
-        await using var transaction = await db.Database.BeginTransactionAsync();
         // The site always keeps an administrator, even when two of them remove each other at once.
-        if (user.Role == Roles.Administrator && await db.Users.CountAsync(u => u.Role == Roles.Administrator) <= 1)
+        if (user.Role == Roles.Administrator && await LockAdministratorsAsync(db) <= 1)
         {
             return TypedResults.BadRequest();
         }
@@ -134,6 +139,15 @@ public static partial class ManageUsers
         return TypedResults.Redirect("/admin/users?done=deleted");
     }
 
+    /// <summary>
+    /// Counts the administrators and holds their rows until the transaction ends, so the count cannot change under
+    /// the caller: PostgreSQL locks the rows (a second demotion waits, then sees one administrator fewer); SQLite
+    /// transactions already take the write lock when they begin, so the count is read alone there.
+    /// </summary>
+    internal static async Task<int> LockAdministratorsAsync(AppDbContext db) => db.Database.IsNpgsql()
+        ? (await db.Database.SqlQuery<int>($"""SELECT "Id" AS "Value" FROM "Users" WHERE "Role" = {Roles.Administrator} FOR UPDATE""").ToListAsync()).Count
+        : await db.Users.CountAsync(u => u.Role == Roles.Administrator);
+
     /// <summary>Whether another account has this address or login, in any letter case, as sign-in matches both.</summary>
     internal static Task<bool> EmailTakenAsync(AppDbContext db, string email, int exceptUserId)
     {
@@ -142,6 +156,11 @@ public static partial class ManageUsers
         return db.Users.AnyAsync(u => u.Id != exceptUserId && (u.Email.ToUpper() == upper || u.Login.ToUpper() == upper));
 #pragma warning restore CA1304, CA1311, CA1862
     }
+
+    /// <summary>A free author-archive slug made from a name (WordPress's nicename, at most 50 characters).</summary>
+    internal static Task<string> FreeSlugAsync(AppDbContext db, string name) =>
+        Slug.UniqueAsync(Slug.From(name) is { Length: > 0 } s ? s : "user", UserConfiguration.SlugLength,
+            prefix => db.Users.Where(u => u.Slug.StartsWith(prefix)).Select(u => u.Slug).ToListAsync());
 
     private static bool IsSelf(HttpContext http, int id) =>
         http.User.FindFirstValue(ClaimTypes.NameIdentifier) == id.ToString(CultureInfo.InvariantCulture);

@@ -42,33 +42,17 @@ internal sealed class OneTimeCodes(AppDbContext db, TimeProvider clock) : IUserT
         return false;
     }
 
-    /// <summary>Records the step as used, in one statement, so two requests with the same code cannot both pass.</summary>
-    private async Task<bool> ClaimStepAsync(int userId, long step)
-    {
-        var value = step.ToString(CultureInfo.InvariantCulture);
-        var rows = await db.UserMeta.Where(m => m.UserId == userId && m.Key == LastStepMeta).Select(m => m.Value).ToListAsync();
-        if (rows.Count == 0)
-        {
-            db.UserMeta.Add(new UserMeta { UserId = userId, Key = LastStepMeta, Value = value });
-            try
-            {
-                await db.SaveChangesAsync();
-                return true;
-            }
-            catch (DbUpdateException)
-            {
-                return false;
-            }
-        }
-        var last = rows[0];
-        if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var lastStep) || step <= lastStep)
-        {
-            return false;
-        }
-        // Only the request that still sees the old value moves it on.
-        return await db.UserMeta.Where(m => m.UserId == userId && m.Key == LastStepMeta && m.Value == last)
-            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Value, value)) == 1;
-    }
+    /// <summary>
+    /// Records the step as used in one statement that inserts the first step or moves a lower one on, the same SQL on
+    /// SQLite and PostgreSQL: of two requests with the same code, the unique (user, key) index lets exactly one change a
+    /// row, and a step at or below the last accepted one changes none.
+    /// </summary>
+    private async Task<bool> ClaimStepAsync(int userId, long step) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "UserMeta" ("UserId", "Key", "Value") VALUES ({userId}, {LastStepMeta}, {step.ToString(CultureInfo.InvariantCulture)})
+            ON CONFLICT ("UserId", "Key") DO UPDATE SET "Value" = excluded."Value"
+            WHERE CAST("UserMeta"."Value" AS BIGINT) < CAST(excluded."Value" AS BIGINT)
+            """) == 1;
 
     private static int Code(byte[] key, long step)
     {

@@ -75,8 +75,36 @@ public sealed class SlugTests
     {
         var taken = new HashSet<string> { "news", "news-2" };
 
-        var slug = await Slug.UniqueAsync("news", s => Task.FromResult(taken.Contains(s)));
+        var slug = await Slug.UniqueAsync("news", Slug.MaxLength, prefix => Task.FromResult(taken.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).ToList()));
 
         Assert.Equal("news-3", slug);
+    }
+
+    [Fact]
+    public void Unique_FullLengthSlugTaken_CutsTheBaseToLeaveRoomForTheSuffix()
+    {
+        var full = new string('a', Slug.MaxLength);
+        var taken = new HashSet<string> { full, full[..198] + "-2" };
+
+        var slug = Slug.Unique(full, Slug.MaxLength, taken.Contains);
+
+        Assert.Equal(full[..198] + "-3", slug);
+        Assert.Equal(Slug.MaxLength, slug.Length);
+    }
+
+    [Fact]
+    public async Task UniqueAsync_AsksForTakenSlugsOnce_WhateverHowManyAreTaken()
+    {
+        var taken = Enumerable.Range(2, 500).Select(n => $"news-{n}").Append("news").ToHashSet();
+        var queries = 0;
+
+        var slug = await Slug.UniqueAsync("news", Slug.MaxLength, prefix =>
+        {
+            queries++;
+            return Task.FromResult(taken.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).ToList());
+        });
+
+        Assert.Equal("news-502", slug);
+        Assert.Equal(1, queries);
     }
 }

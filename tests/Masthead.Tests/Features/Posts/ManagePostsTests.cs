@@ -1,3 +1,4 @@
+using Masthead.Data;
 using System.Net;
 using Masthead.Features.Posts;
 using Masthead.Tests.Infrastructure;
@@ -192,6 +193,72 @@ public abstract class ManagePostsTests
         Assert.Equal("/admin/pages?trashed=1", trashed.Headers.Location?.OriginalString);
         using var gone = await site.Client().GetAsync("/sample-page/");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Trash_SixAtOnce_OneTrashRecordAndTheTrashStillWorks()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var editor = await newsroom.SignInAsync("editor");
+        var id = newsroom.Posts["b-published"];
+        var fields = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync("/admin/posts")), $"/admin/posts/{id}/trash");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            using var response = await editor.PostAsync($"/admin/posts/{id}/trash", new FormUrlEncodedContent(fields));
+            return response.StatusCode;
+        })));
+
+        Assert.All(answers, status => Assert.True(status is HttpStatusCode.Redirect or HttpStatusCode.Conflict, $"answered {status}"));
+        Assert.Equal(1, await site.DbAsync(db => db.PostMeta.CountAsync(m => m.PostId == id && m.Key == ManagePosts.TrashedStatusMeta)));
+        using var trash = await editor.GetAsync("/admin/posts?post_status=trash");
+        Assert.Equal(HttpStatusCode.OK, trash.StatusCode);
+        using var restored = await BrowserForm.SubmitAsync(editor, "/admin/posts?post_status=trash", $"/admin/posts/{id}/restore", _ => { });
+        Assert.Equal(HttpStatusCode.Redirect, restored.StatusCode);
+        Assert.Equal(PostStatus.Publish, await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task TrashMeta_SecondRowForOnePost_IsRefusedByTheDatabase()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var post = await site.AddPostAsync(Unique.Name("Single-valued"));
+        await site.DbAsync(async db =>
+        {
+            db.PostMeta.Add(new PostMeta { PostId = post.Id, Key = ManagePosts.TrashedStatusMeta, Value = "publish" });
+            await db.SaveChangesAsync();
+        });
+
+        var second = await Assert.ThrowsAsync<DbUpdateException>(() => site.DbAsync(async db =>
+        {
+            db.PostMeta.Add(new PostMeta { PostId = post.Id, Key = ManagePosts.TrashedStatusMeta, Value = "draft" });
+            await db.SaveChangesAsync();
+        }));
+
+        Assert.True(second.IsConflict());
+    }
+
+    [Fact]
+    public async Task StatusCheckedWrite_AfterTheStatusChangedMeanwhile_IsRefused()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var editor = await newsroom.SignInAsync("editor");
+        var id = newsroom.Posts["contributor-draft"];
+        // The status check and the UPDATE are one step: a status changed after the read stops the write.
+        var refused = await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => site.DbAsync(async db =>
+        {
+            var stale = await db.Posts.SingleAsync(p => p.Id == id);
+            await site.DbAsync(other => other.Posts.Where(p => p.Id == id).ExecuteUpdateAsync(set => set.SetProperty(p => p.Status, PostStatus.Trash)));
+            stale.Status = PostStatus.Publish;
+            await db.SaveChangesAsync();
+        }));
+
+        Assert.True(refused.IsConflict());
+        Assert.Equal(PostStatus.Trash, await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Status).SingleAsync()));
+        using var list = await editor.GetAsync("/admin/posts?bulk=conflict");
+        Assert.Contains("Nothing was changed", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
 

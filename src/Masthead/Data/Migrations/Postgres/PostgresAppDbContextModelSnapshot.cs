@@ -206,6 +206,7 @@ namespace Masthead.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -257,6 +258,10 @@ namespace Masthead.Data.Migrations.Postgres
 
                     b.HasIndex("PostId", "Key");
 
+                    b.HasIndex(new[] { "PostId", "Key" }, "IX_PostMeta_PostId_Key_SingleValued")
+                        .IsUnique()
+                        .HasFilter("\"Key\" IN ('_wp_trash_meta_status', '_edit_lock', '_masthead_markdown', '_masthead_private_draft')");
+
                     b.ToTable("PostMeta");
                 });
 
@@ -307,6 +312,11 @@ namespace Masthead.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int?>("ParentId")
                         .HasColumnType("integer");
 
@@ -323,6 +333,8 @@ namespace Masthead.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("Taxonomy", "NormalizedName");
 
                     b.HasIndex("Taxonomy", "Slug")
                         .IsUnique();
@@ -452,9 +464,29 @@ namespace Masthead.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId", "Key");
+                    b.HasIndex("UserId", "Key")
+                        .IsUnique();
 
                     b.ToTable("UserMeta");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Masthead.Features.Comments.Comment", b =>

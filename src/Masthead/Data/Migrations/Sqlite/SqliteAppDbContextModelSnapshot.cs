@@ -193,6 +193,7 @@ namespace Masthead.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -242,6 +243,10 @@ namespace Masthead.Data.Migrations.Sqlite
 
                     b.HasIndex("PostId", "Key");
 
+                    b.HasIndex(new[] { "PostId", "Key" }, "IX_PostMeta_PostId_Key_SingleValued")
+                        .IsUnique()
+                        .HasFilter("\"Key\" IN ('_wp_trash_meta_status', '_edit_lock', '_masthead_markdown', '_masthead_private_draft')");
+
                     b.ToTable("PostMeta");
                 });
 
@@ -290,6 +295,11 @@ namespace Masthead.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ParentId")
                         .HasColumnType("INTEGER");
 
@@ -306,6 +316,8 @@ namespace Masthead.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("Taxonomy", "NormalizedName");
 
                     b.HasIndex("Taxonomy", "Slug")
                         .IsUnique();
@@ -429,9 +441,27 @@ namespace Masthead.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId", "Key");
+                    b.HasIndex("UserId", "Key")
+                        .IsUnique();
 
                     b.ToTable("UserMeta");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Masthead.Features.Comments.Comment", b =>

@@ -1,0 +1,95 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Masthead.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class SafeWritesAndSharedKeys : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_UserMeta_UserId_Key",
+                table: "UserMeta");
+
+            migrationBuilder.AddColumn<string>(
+                name: "NormalizedName",
+                table: "Terms",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            // Races before this version could leave a second row for a single-valued key; keep the newest so the unique
+            // indexes below can be made. Existing terms get their lookup name (upper() folds ASCII on SQLite; names
+            // saved from now on are folded fully by the application).
+            migrationBuilder.Sql("DELETE FROM \"UserMeta\" WHERE \"Id\" NOT IN (SELECT MAX(\"Id\") FROM \"UserMeta\" GROUP BY \"UserId\", \"Key\");");
+            migrationBuilder.Sql("DELETE FROM \"PostMeta\" WHERE \"Key\" IN ('_wp_trash_meta_status', '_edit_lock', '_masthead_markdown', '_masthead_private_draft') "
+                + "AND \"Id\" NOT IN (SELECT MAX(\"Id\") FROM \"PostMeta\" GROUP BY \"PostId\", \"Key\");");
+            migrationBuilder.Sql("UPDATE \"Terms\" SET \"NormalizedName\" = upper(trim(\"Name\"));");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserMeta_UserId_Key",
+                table: "UserMeta",
+                columns: new[] { "UserId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Terms_Taxonomy_NormalizedName",
+                table: "Terms",
+                columns: new[] { "Taxonomy", "NormalizedName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PostMeta_PostId_Key_SingleValued",
+                table: "PostMeta",
+                columns: new[] { "PostId", "Key" },
+                unique: true,
+                filter: "\"Key\" IN ('_wp_trash_meta_status', '_edit_lock', '_masthead_markdown', '_masthead_private_draft')");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropIndex(
+                name: "IX_UserMeta_UserId_Key",
+                table: "UserMeta");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Terms_Taxonomy_NormalizedName",
+                table: "Terms");
+
+            migrationBuilder.DropIndex(
+                name: "IX_PostMeta_PostId_Key_SingleValued",
+                table: "PostMeta");
+
+            migrationBuilder.DropColumn(
+                name: "NormalizedName",
+                table: "Terms");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserMeta_UserId_Key",
+                table: "UserMeta",
+                columns: new[] { "UserId", "Key" });
+        }
+    }
+}

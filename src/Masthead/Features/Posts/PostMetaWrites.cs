@@ -1,0 +1,27 @@
+using Masthead.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Masthead.Features.Posts;
+
+public static class PostMetaWrites
+{
+    /// <summary>
+    /// Sets a single-valued meta key (one of <see cref="PostMeta.SingleValuedKeys"/>) in one statement that inserts or
+    /// updates, the same SQL on SQLite and PostgreSQL (both infer the filtered unique index from the WHERE).
+    /// </summary>
+    public static Task<int> UpsertPostMetaAsync(this AppDbContext db, int postId, string key, string value)
+    {
+        if (!PostMeta.SingleValuedKeys.Contains(key))
+        {
+            throw new ArgumentException($"{key} may hold several values; only single-valued keys are upserted.", nameof(key));
+        }
+#pragma warning disable EF1002 // The filter is our own constant list of keys; every value is a parameter.
+        return db.Database.ExecuteSqlRawAsync(
+            $$"""
+            INSERT INTO "PostMeta" ("PostId", "Key", "Value") VALUES ({0}, {1}, {2})
+            ON CONFLICT ("PostId", "Key") WHERE {{PostMeta.SingleValuedFilter}} DO UPDATE SET "Value" = excluded."Value"
+            """,
+            postId, key, value);
+#pragma warning restore EF1002
+    }
+}
