@@ -1,7 +1,7 @@
 using System.Net;
 using Masthead.Data;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Masthead.Hosting;

@@ -1,5 +1,5 @@
-using Masthead.Data;
 using System.Net;
+using Masthead.Data;
 using Masthead.Features.Posts;
 using Masthead.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
