@@ -92,7 +92,16 @@ public static class ManageTerms
         {
             db.Terms.Add(term);
         }
-        await db.SaveChangesAsync();
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException conflict) when (conflict.IsConflict())
+        {
+            // Someone added a term with this slug between the check above and this save; the unique index said no.
+            db.ForgetPendingChanges();
+            return await ListAsync(http, db, antiforgery, taxonomy, null, ["Slug: another term already uses it."]);
+        }
         await activity.RecordAsync(http, id is null ? "added a term" : "edited a term", http.User.Identity?.Name ?? "", detail: $"{WpName.Of(taxonomy)} {name}");
         return TypedResults.Redirect($"/admin/{PathOf(taxonomy)}?done=saved");
     }

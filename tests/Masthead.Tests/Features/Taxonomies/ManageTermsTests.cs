@@ -15,6 +15,35 @@ public sealed class ManageTermsTests
         return client;
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task AddCategory_SameNameFiveTimesAtOnce_OneIsAddedTheOthersAreToldWhy(DatabaseKind kind)
+    {
+        var newsroom = await Newsroom.StartAsync(kind);
+        await using var site = newsroom.Site;
+        var editor = await newsroom.SignInAsync("editor");
+        var name = Unique.Name("Harbour");
+        var fields = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync("/admin/categories")), "/admin/categories");
+        fields.Remove("term_id");
+        fields["name"] = name;
+        fields["slug"] = "";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(async () =>
+        {
+            using var response = await editor.PostAsync("/admin/categories", new FormUrlEncodedContent(fields));
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        })));
+
+        Assert.Equal(1, await site.DbAsync(db => db.Terms.CountAsync(t => t.Name == name)));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Redirect);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Redirect), a =>
+        {
+            Assert.Equal(HttpStatusCode.OK, a.StatusCode);
+            Assert.Contains("another term already uses it", a.Body, StringComparison.Ordinal);
+        });
+    }
+
     [Fact]
     public async Task AddCategory_WithParent_ShowsInTheSidebarTree()
     {
