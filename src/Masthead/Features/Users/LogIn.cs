@@ -80,14 +80,15 @@ public static class LogIn
         }
     }
 
-    internal static async Task<IResult> ShowCodeFormAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn,
+    internal static async Task<IResult> ShowCodeFormAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserStore store,
         [FromQuery(Name = "redirect_to")] string? redirectTo, [FromQuery(Name = "rememberme")] string? remember) =>
-        await signIn.GetTwoFactorAuthenticationUserAsync() is null
+        await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user
             ? TypedResults.Redirect("/login")
-            : CodeForm(http, antiforgery, redirectTo, remember, error: null);
+            : CodeForm(http, antiforgery, redirectTo, remember, error: null,
+                recoveryOnly: await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted));
 
     internal static async Task<IResult> SubmitCodeAsync(
-        HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserManager<User> users, ActivityLog activity,
+        HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserManager<User> users, UserStore store, ActivityLog activity,
         AppDbContext db, SiteSettingsCache settings, [FromForm(Name = "code")] string? code,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
@@ -97,6 +98,8 @@ public static class LogIn
             // The five minutes between password and code ran out, or there was no password step at all.
             return TypedResults.Redirect("/login");
         }
+        // Two-factor is on but the app's key cannot be read: only a recovery code can pass, and the page says so.
+        var recoveryOnly = await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted);
         var given = TwoFactor.Digits(code);
         var usesRecoveryCode = !(given.Length == 6 && given.All(char.IsAsciiDigit));
         SignInResult result;
@@ -127,8 +130,8 @@ public static class LogIn
         if (!result.Succeeded)
         {
             await activity.RecordAsync(http, ActivityActions.LoginFailed, user.Login, user.Id,
-                result.IsLockedOut ? "account locked" : "wrong two-factor code");
-            return CodeForm(http, antiforgery, redirectTo, remember, CodeFailure);
+                result.IsLockedOut ? "account locked" : recoveryOnly ? "authenticator key unreadable; needs a recovery code" : "wrong two-factor code");
+            return CodeForm(http, antiforgery, redirectTo, remember, CodeFailure, recoveryOnly);
         }
         if (usesRecoveryCode)
         {
@@ -137,17 +140,29 @@ public static class LogIn
         }
         await activity.RecordAsync(http, ActivityActions.LoggedIn, user.Login, user.Id);
         await RememberSiteAddressAsync(http, db, settings, user);
+        if (recoveryOnly)
+        {
+            // Every sign-in until then uses up a recovery code; the two-factor page asks for a new app first thing.
+            await activity.RecordAsync(http, ActivityActions.AuthenticatorUnreadable, user.Login, user.Id,
+                "the stored key could not be decrypted; asked to set up a new authenticator");
+            return TypedResults.LocalRedirect("/admin/profile/two-factor");
+        }
         return TypedResults.LocalRedirect(SafeReturnPath(redirectTo));
     }
 
     private const string CodeFailure = "That code is not right, or the account is locked for a while. Try the newest code.";
 
-    private static ContentHttpResult CodeForm(HttpContext http, IAntiforgery antiforgery, string? redirectTo, string? remember, string? error)
+    private static ContentHttpResult CodeForm(HttpContext http, IAntiforgery antiforgery, string? redirectTo, string? remember, string? error,
+        bool recoveryOnly)
     {
         var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
+        // Only someone who gave the right password gets this far, so saying it does not tell a stranger anything.
+        var unreadable = recoveryOnly
+            ? "<p role=\"status\" id=\"authenticator-unreadable\">Your authenticator could not be checked; use a recovery code. After signing in, set up your authenticator app again.</p>"
+            : "";
         var rememberField = remember is null ? "" : "<input type=\"hidden\" name=\"rememberme\" value=\"forever\">";
         return PlainPage.Result("Two-Factor Sign-In", $"""
-            {alert}
+            {alert}{unreadable}
             <form method="post" action="/login/two-factor">
             {PlainPage.AntiforgeryField(http, antiforgery)}{rememberField}
             <input type="hidden" name="redirect_to" value="{PlainPage.Encode(SafeReturnPath(redirectTo))}">

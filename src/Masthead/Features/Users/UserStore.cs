@@ -137,11 +137,20 @@ internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protect
         }
         catch (CryptographicException)
         {
-            // The data-protection keys were lost: the authenticator cannot be checked, so the account signs in as
-            // if it had none, and its owner sets it up again (the same as WordPress when its secret is gone).
+            // The data-protection keys were lost: no code can be checked. Two-factor stays on all the same (see
+            // OneTimeCodes.CanGenerateTwoFactorTokenAsync), so only a recovery code signs in, and then the owner is
+            // asked to set the app up again (NeedsNewAuthenticatorAsync).
             return null;
         }
     }
+
+    /// <summary>Two-factor is on but no code can be checked: the key is missing or was encrypted with lost keys.</summary>
+    internal async Task<bool> NeedsNewAuthenticatorAsync(User user, CancellationToken cancellationToken) =>
+        await GetTwoFactorEnabledAsync(user, cancellationToken) && string.IsNullOrEmpty(await GetAuthenticatorKeyAsync(user, cancellationToken));
+
+    /// <summary>Forgets the key; UserManager saves with the user, as for the other setters.</summary>
+    internal Task RemoveAuthenticatorKeyAsync(User user, CancellationToken cancellationToken) =>
+        SetMetaAsync(user, AuthenticatorKeyMeta, null, cancellationToken);
 
     public async Task SetTwoFactorEnabledAsync(User user, bool enabled, CancellationToken cancellationToken) =>
         await SetMetaAsync(user, TwoFactorEnabledMeta, enabled ? "1" : null, cancellationToken);
