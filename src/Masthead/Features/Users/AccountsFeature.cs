@@ -157,6 +157,7 @@ public static class AccountsFeature
         app.MapPost("/admin/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
         app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
         app.MapPost("/admin/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
+        app.MapPost("/admin/users/{id:int}/two-factor/reset", ManageUsers.ResetTwoFactorAsync).RequireAuthorization(Capabilities.EditUsers);
         app.MapGet("/admin/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
         app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
