@@ -46,7 +46,7 @@ public static partial class ManageUsers
         {
             errors.Add("Username: 1 to 60 letters, digits, spaces or . _ - @");
         }
-        else if (await users.FindByNameAsync(login) is not null)
+        else if (await LoginTakenAsync(db, login))
         {
             errors.Add("Username: that one is taken.");
         }
@@ -159,6 +159,18 @@ public static partial class ManageUsers
         var upper = email.ToUpperInvariant();
 #pragma warning disable CA1304, CA1311, CA1862 // SQL's upper(), translated by EF
         return db.Users.AnyAsync(u => u.Id != exceptUserId && (u.Email.ToUpper() == upper || u.Login.ToUpper() == upper));
+#pragma warning restore CA1304, CA1311, CA1862
+    }
+
+    /// <summary>
+    /// Whether a login is any account's login or e-mail address, in any letter case: sign-in takes either, so a
+    /// login equal to someone's address would make that address name two accounts.
+    /// </summary>
+    internal static Task<bool> LoginTakenAsync(AppDbContext db, string login)
+    {
+        var upper = login.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // SQL's upper(), translated by EF
+        return db.Users.AnyAsync(u => u.Login.ToUpper() == upper || u.Email.ToUpper() == upper);
 #pragma warning restore CA1304, CA1311, CA1862
     }
 

@@ -68,6 +68,34 @@ public abstract class ManageUsersTests
         Assert.Equal(3, errors.Count);
     }
 
+    [Theory]
+    [InlineData("ADMIN@example.invalid", "fresh@example.org", "Username: that one is taken.")]
+    [InlineData("Admin", "fresh@example.org", "Username: that one is taken.")]
+    [InlineData("fresh", "BOSS@example.org", "Email: another user has that address.")]
+    public async Task AddUser_LoginOrEmailThatNamesAnotherAccount_IsRefused(string login, string email, string error)
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+        // A second account whose login looks like an address, for the last case.
+        await site.DbAsync(async db =>
+        {
+            db.Users.Add(new User { Login = "boss@example.org", Email = "boss-mail@example.org", DisplayName = "Boss", Slug = "boss", Role = Roles.Editor });
+            await db.SaveChangesAsync();
+        });
+
+        // Sign-in takes a login or an address in one field, so each must name one account only.
+        using var response = await BrowserForm.SubmitAsync(admin, "/admin/users", "/admin/users", f =>
+        {
+            f["user_login"] = login;
+            f["email"] = email;
+            f["pass1"] = Password;
+            f["role"] = Roles.Author;
+        });
+
+        Assert.Contains(error, await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, await site.DbAsync(db => db.Users.CountAsync()));
+    }
+
     [Fact]
     public async Task ChangeRoleAndDelete_ReassignPostsToTheChosenUser()
     {
