@@ -43,7 +43,7 @@ public static class TwoFactor
     /// </summary>
     internal static async Task<IResult> EnableAsync(
         HttpContext http, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
-        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, OneTimeCodes oneTimeCodes,
+        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, OneTimeCodes oneTimeCodes, LoginThrottle throttle,
         [FromForm(Name = "code")] string? code, [FromForm(Name = "current_password")] string? password,
         [FromForm(Name = "candidate")] string? candidate)
     {
@@ -61,7 +61,7 @@ public static class TwoFactor
         var key = UnprotectCandidate(protection, user, candidate);
         string? error = null;
         // The password first: a wrong one must not use up the code's time step.
-        if (!await ConfirmPasswordAsync(users, user, password))
+        if (!await ConfirmPasswordAsync(users, throttle, user, password))
         {
             error = "Current password: that is not it.";
         }
@@ -88,14 +88,15 @@ public static class TwoFactor
 
     internal static async Task<IResult> RenewRecoveryCodesAsync(
         HttpContext http, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db,
-        SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, [FromForm(Name = "proof")] string? proof)
+        SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, LoginThrottle throttle,
+        [FromForm(Name = "proof")] string? proof)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
         {
             return TypedResults.Redirect("/login");
         }
-        if (!await users.GetTwoFactorEnabledAsync(user) || !await ConfirmAsync(users, user, proof))
+        if (!await users.GetTwoFactorEnabledAsync(user) || !await ConfirmAsync(users, throttle, user, proof))
         {
             return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [ProofError], recoveryCodes: null);
         }
@@ -106,7 +107,7 @@ public static class TwoFactor
 
     internal static async Task<IResult> DisableAsync(
         HttpContext http, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
-        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection,
+        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, LoginThrottle throttle,
         [FromForm(Name = "proof")] string? proof)
     {
         var user = await users.GetUserAsync(http.User);
@@ -118,7 +119,7 @@ public static class TwoFactor
         {
             return TypedResults.Redirect(Path);
         }
-        if (!await ConfirmAsync(users, user, proof))
+        if (!await ConfirmAsync(users, throttle, user, proof))
         {
             return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [ProofError], recoveryCodes: null);
         }
@@ -144,11 +145,12 @@ public static class TwoFactor
 
     /// <summary>
     /// A change to two-factor takes the password or a current code, so a borrowed session cannot make one. Wrong
-    /// answers count toward the same lockout as sign-in, so the proof cannot be guessed at leisure.
+    /// answers count toward the same slow-down as sign-in, and here even the usual address is slowed down, so the
+    /// proof cannot be guessed at leisure from a borrowed session.
     /// </summary>
-    private static async Task<bool> ConfirmAsync(UserManager<User> users, User user, string? proof)
+    private static async Task<bool> ConfirmAsync(UserManager<User> users, LoginThrottle throttle, User user, string? proof)
     {
-        if (await users.IsLockedOutAsync(user))
+        if (!await throttle.MayTryAsync(user, "", trustKnownAddresses: false))
         {
             return false;
         }
@@ -159,22 +161,22 @@ public static class TwoFactor
             : proof.Length is > 0 and <= PasswordRules.MaxLength && await users.CheckPasswordAsync(user, proof);
         if (!confirmed)
         {
-            await users.AccessFailedAsync(user);
+            await throttle.FailedAsync(user);
         }
         return confirmed;
     }
 
-    /// <summary>The current password, under the same lockout rules as <see cref="ConfirmAsync"/>.</summary>
-    private static async Task<bool> ConfirmPasswordAsync(UserManager<User> users, User user, string? password)
+    /// <summary>The current password, under the same slow-down rules as <see cref="ConfirmAsync"/>.</summary>
+    private static async Task<bool> ConfirmPasswordAsync(UserManager<User> users, LoginThrottle throttle, User user, string? password)
     {
-        if (await users.IsLockedOutAsync(user))
+        if (!await throttle.MayTryAsync(user, "", trustKnownAddresses: false))
         {
             return false;
         }
         var confirmed = password is { Length: > 0 and <= PasswordRules.MaxLength } && await users.CheckPasswordAsync(user, password);
         if (!confirmed)
         {
-            await users.AccessFailedAsync(user);
+            await throttle.FailedAsync(user);
         }
         return confirmed;
     }

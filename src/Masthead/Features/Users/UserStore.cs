@@ -8,12 +8,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Masthead.Features.Users;
 
 /// <summary>
-/// ASP.NET Core Identity over Masthead's own <see cref="User"/> table: passwords, lockout and security stamps,
+/// ASP.NET Core Identity over Masthead's own <see cref="User"/> table: passwords and security stamps (no lockout store:
+/// Identity's hard lockout is replaced by <see cref="LoginThrottle"/>, which slows guessing down instead),
 /// with the DbContext as the unit of work. Logins compare case-insensitively, as WordPress's do. Two-factor state
 /// lives in <see cref="UserMeta"/> rows (WordPress keeps such things in usermeta too), so it needed no new columns.
 /// </summary>
 internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protection) :
-    IUserPasswordStore<User>, IUserLockoutStore<User>, IUserSecurityStampStore<User>,
+    IUserPasswordStore<User>, IUserSecurityStampStore<User>,
     IUserAuthenticatorKeyStore<User>, IUserTwoFactorStore<User>, IUserTwoFactorRecoveryCodeStore<User>
 {
     internal const string AuthenticatorKeyMeta = "masthead_authenticator_key";
@@ -88,30 +89,6 @@ internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protect
     public Task<string?> GetPasswordHashAsync(User user, CancellationToken cancellationToken) => Task.FromResult<string?>(user.PasswordHash);
 
     public Task<bool> HasPasswordAsync(User user, CancellationToken cancellationToken) => Task.FromResult(user.PasswordHash.Length > 0);
-
-    public Task<DateTimeOffset?> GetLockoutEndDateAsync(User user, CancellationToken cancellationToken) =>
-        Task.FromResult<DateTimeOffset?>(user.LockoutEndUtc is { } end ? new DateTimeOffset(end, TimeSpan.Zero) : null);
-
-    public Task SetLockoutEndDateAsync(User user, DateTimeOffset? lockoutEnd, CancellationToken cancellationToken)
-    {
-        user.LockoutEndUtc = lockoutEnd?.UtcDateTime;
-        return Task.CompletedTask;
-    }
-
-    public Task<int> IncrementAccessFailedCountAsync(User user, CancellationToken cancellationToken) => Task.FromResult(++user.AccessFailedCount);
-
-    public Task ResetAccessFailedCountAsync(User user, CancellationToken cancellationToken)
-    {
-        user.AccessFailedCount = 0;
-        return Task.CompletedTask;
-    }
-
-    public Task<int> GetAccessFailedCountAsync(User user, CancellationToken cancellationToken) => Task.FromResult(user.AccessFailedCount);
-
-    // Every account can be locked out, administrators included: they are the accounts attackers want most.
-    public Task<bool> GetLockoutEnabledAsync(User user, CancellationToken cancellationToken) => Task.FromResult(true);
-
-    public Task SetLockoutEnabledAsync(User user, bool enabled, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task SetSecurityStampAsync(User user, string stamp, CancellationToken cancellationToken)
     {
