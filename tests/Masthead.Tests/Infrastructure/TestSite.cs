@@ -33,6 +33,7 @@ public sealed class TestSite : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly string? _postgresDatabase;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private Action<IServiceCollection>? _services;
     private readonly string _keysFolder = Path.Combine(Path.GetTempPath(), $"masthead-test-keys-{Guid.NewGuid():N}");
 
     /// <summary>Where this site's outgoing mail lands, one <c>.eml</c> file per message.</summary>
@@ -72,9 +73,13 @@ public sealed class TestSite : WebApplicationFactory<Program>
 
     public static string? PostgresServer => Environment.GetEnvironmentVariable(PostgresVariable);
 
-    /// <summary>Starts a site; PostgreSQL tests are skipped, with the reason, when no server is configured.</summary>
+    /// <summary>
+    /// Starts a site; PostgreSQL tests are skipped, with the reason, when no server is configured. <c>services</c>
+    /// replaces or adds services after the site's own, such as a <c>FakeTimeProvider</c>.
+    /// </summary>
     public static async Task<TestSite> StartAsync(
-        DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool onRealPort = false)
+        DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool onRealPort = false,
+        Action<IServiceCollection>? services = null)
     {
         TestSite site;
         if (kind == DatabaseKind.Postgres)
@@ -96,6 +101,7 @@ public sealed class TestSite : WebApplicationFactory<Program>
             var file = Path.Combine(Path.GetTempPath(), $"masthead-test-{Guid.NewGuid():N}.db");
             site = new TestSite(kind, $"Data Source={file};Pooling=False", null, settings ?? new Dictionary<string, string?>());
         }
+        site._services = services;
         if (onRealPort)
         {
             // Kestrel on a free loopback port, for a real browser.
@@ -135,7 +141,11 @@ public sealed class TestSite : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Queries));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IInterceptor>(Queries);
+            _services?.Invoke(services);
+        });
     }
 
     /// <summary>Every SQL command the site has run.</summary>

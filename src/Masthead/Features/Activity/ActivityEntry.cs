@@ -49,6 +49,9 @@ public static class ActivityActions
     public const string TwoFactorDisabled = "turned off two-factor sign-in";
     public const string RecoveryCodesRenewed = "made new recovery codes";
     public const string RecoveryCodeUsed = "signed in with a recovery code";
+    public const string AuthenticatorUnreadable = "had an unreadable authenticator key";
+    public const string AuthenticatorReplaced = "set up a new authenticator app";
+    public const string TwoFactorReset = "reset another user's two-factor sign-in";
     public const string ApplicationPasswordCreated = "created an application password";
     public const string ApplicationPasswordRevoked = "revoked application passwords";
     public const string SiteSetUp = "set up the site";

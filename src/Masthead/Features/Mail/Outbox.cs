@@ -6,25 +6,34 @@ namespace Masthead.Features.Mail;
 public sealed record OutgoingMail(string To, string Subject, string TextBody);
 
 /// <summary>
-/// Mail waiting for <see cref="MailWorker"/>. A request only queues its message, so it answers in the same time
-/// whether or not it sends one (a lost-password form must not reveal which accounts exist by being slower), and a
-/// slow mail server never holds a request up.
+/// Writes a message when its turn comes, with services from a scope of its own; null when there is nothing to send.
+/// </summary>
+public delegate Task<OutgoingMail?> ComposeMail(IServiceProvider services, CancellationToken cancellationToken);
+
+/// <summary>
+/// Mail waiting for <see cref="MailWorker"/>. A request only queues its message, so a slow mail server never holds
+/// it up. A request whose answer must not depend on who the mail is for (a lost-password form must not reveal which
+/// accounts exist by being slower) queues a <see cref="ComposeMail"/> instead: looking the account up, making the
+/// link and writing the message all happen in the worker, after the answer.
 /// </summary>
 public sealed partial class Outbox(ILogger<Outbox> logger)
 {
     // Bounded so a flood of requests cannot fill memory; past the bound, new messages are dropped and logged.
-    private readonly Channel<OutgoingMail> _channel = Channel.CreateBounded<OutgoingMail>(
+    private readonly Channel<(string Name, ComposeMail Compose)> _channel = Channel.CreateBounded<(string, ComposeMail)>(
         new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    public void Enqueue(OutgoingMail mail)
+    public void Enqueue(OutgoingMail mail) => Enqueue(mail.Subject, (_, _) => Task.FromResult<OutgoingMail?>(mail));
+
+    /// <summary>Queues a message the worker writes later; <paramref name="name"/> is what the log calls it.</summary>
+    public void Enqueue(string name, ComposeMail compose)
     {
-        if (!_channel.Writer.TryWrite(mail))
+        if (!_channel.Writer.TryWrite((name, compose)))
         {
-            LogDropped(logger, mail.Subject);
+            LogDropped(logger, name);
         }
     }
 
-    internal ChannelReader<OutgoingMail> Reader => _channel.Reader;
+    internal ChannelReader<(string Name, ComposeMail Compose)> Reader => _channel.Reader;
 
     /// <summary>No more messages are taken; what is queued is still sent.</summary>
     internal void Complete() => _channel.Writer.TryComplete();
@@ -34,14 +43,14 @@ public sealed partial class Outbox(ILogger<Outbox> logger)
 }
 
 /// <summary>Sends queued mail one message at a time; on shutdown it sends what is queued before stopping.</summary>
-internal sealed partial class MailWorker(Outbox queue, MailSender sender, ILogger<MailWorker> logger) : BackgroundService
+internal sealed partial class MailWorker(Outbox queue, MailSender sender, IServiceScopeFactory scopes, ILogger<MailWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Not ended by stoppingToken: the loop ends when StopAsync completes the queue and the last message is out.
-        await foreach (var mail in queue.Reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var item in queue.Reader.ReadAllAsync(CancellationToken.None))
         {
-            await SendOneAsync(mail);
+            await SendOneAsync(item.Name, item.Compose);
         }
     }
 
@@ -54,24 +63,28 @@ internal sealed partial class MailWorker(Outbox queue, MailSender sender, ILogge
         // (Only when the loop is over: the queue has a single reader.)
         if (ExecuteTask is null || ExecuteTask.IsCompleted)
         {
-            while (!cancellationToken.IsCancellationRequested && queue.Reader.TryRead(out var mail))
+            while (!cancellationToken.IsCancellationRequested && queue.Reader.TryRead(out var item))
             {
-                await SendOneAsync(mail);
+                await SendOneAsync(item.Name, item.Compose);
             }
         }
     }
 
-    private async Task SendOneAsync(OutgoingMail mail)
+    private async Task SendOneAsync(string name, ComposeMail compose)
     {
         try
         {
-            await sender.SendAsync(mail.To, mail.Subject, mail.TextBody, CancellationToken.None);
+            await using var scope = scopes.CreateAsyncScope();
+            if (await compose(scope.ServiceProvider, CancellationToken.None) is { } mail)
+            {
+                await sender.SendAsync(mail.To, mail.Subject, mail.TextBody, CancellationToken.None);
+            }
         }
 #pragma warning disable CA1031 // One message that cannot be sent must not stop the ones behind it.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            LogFailed(logger, exception, mail.Subject);
+            LogFailed(logger, exception, name);
         }
     }
 

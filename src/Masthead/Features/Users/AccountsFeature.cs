@@ -22,6 +22,15 @@ public sealed class AccountsOptions
     /// <summary>Sign-in attempts one client address may make per minute before answers turn to 429.</summary>
     public int LoginAttemptsPerMinute { get; set; } = 10;
 
+    /// <summary>Failed guesses at one account, in a row, before <see cref="LoginThrottle"/> slows it down.</summary>
+    public int AccountFailuresBeforeSlowDown { get; set; } = 5;
+
+    /// <summary>The first slow-down; each further failure doubles it.</summary>
+    public double SlowDownFirstSeconds { get; set; } = 30;
+
+    /// <summary>The longest slow-down, so the owner is never shut out for longer.</summary>
+    public double SlowDownLongestMinutes { get; set; } = 15;
+
     /// <summary>How often a session's security stamp is checked against the account's.</summary>
     public double SecurityStampCheckSeconds { get; set; } = 60;
 }
@@ -42,14 +51,13 @@ public static class AccountsFeature
             .PersistKeysToDbContext<Data.AppDbContext>();
         services.AddSingleton(new LegacyKeyFolder(options.KeysFolder ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys")));
 
+        services.AddSingleton(options);
+        services.AddScoped<LoginThrottle>();
         services.AddScoped<UserStore>();
         services.AddScoped<IUserStore<User>>(s => s.GetRequiredService<UserStore>());
         services.AddScoped<ApplicationPasswords>();
         services.AddIdentityCore<User>(identity =>
             {
-                identity.Lockout.MaxFailedAccessAttempts = 5;
-                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                identity.Lockout.AllowedForNewUsers = true;
                 // Usernames are checked by the Users screen's own rule (letters of any script, digits, space . _ - @).
                 identity.User.AllowedUserNameCharacters = "";
                 PasswordRules.Configure(identity.Password);
@@ -162,6 +170,7 @@ public static class AccountsFeature
         app.MapPost("/admin/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
         app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
         app.MapPost("/admin/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
+        app.MapPost("/admin/users/{id:int}/two-factor/reset", ManageUsers.ResetTwoFactorAsync).RequireAuthorization(Capabilities.EditUsers);
         app.MapGet("/admin/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);
         app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
         app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);

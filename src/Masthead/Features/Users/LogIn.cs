@@ -12,11 +12,11 @@ namespace Masthead.Features.Users;
 
 /// <summary>
 /// Sign-in and sign-out. Every failure gets the same words and the same work (a password hash is checked even for an
-/// unknown name), so the form never tells whether an account exists or is locked.
+/// unknown name), so the form never tells whether an account exists or is slowed down (<see cref="LoginThrottle"/>).
 /// </summary>
 public static class LogIn
 {
-    private const string Failure = "The username, e-mail address or password is not right, or the account is locked for a while. Try again.";
+    private const string Failure = "The username, e-mail address or password is not right, or the account is slowed down for a while. Try again.";
 
     // A hash to check against when no account matches, so unknown names cost the same time as wrong passwords.
     private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<User>().HashPassword(new User(), Guid.NewGuid().ToString()));
@@ -26,7 +26,7 @@ public static class LogIn
 
     internal static async Task<IResult> SubmitAsync(
         HttpContext http, IAntiforgery antiforgery, UserStore users, SignInManager<User> signIn, IPasswordHasher<User> hasher,
-        ActivityLog activity, AppDbContext db, SiteSettingsCache settings,
+        ActivityLog activity, AppDbContext db, SiteSettingsCache settings, LoginThrottle throttle,
         [FromForm(Name = "log")] string? login, [FromForm(Name = "pwd")] string? password,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
@@ -44,20 +44,31 @@ public static class LogIn
             await activity.RecordAsync(http, ActivityActions.LoginFailed, login);
             return Form(http, antiforgery, login, redirectTo, Failure);
         }
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: remember is not null, lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        var address = LoginThrottle.Address(http);
+        if (!await throttle.MayTryAsync(user, address))
         {
-            // Identity skips the hash for a locked account; do the same work so the answer takes the same time.
+            // Not checked at all, so guessing while the account is slowed down learns nothing; the hash is still
+            // computed, so the answer takes the time a check takes.
             hasher.VerifyHashedPassword(user, DecoyHash.Value, password);
+            await activity.RecordAsync(http, ActivityActions.LoginFailed, user.Login, user.Id, "account slowed down; guess not checked");
+            return Form(http, antiforgery, login, redirectTo, Failure);
         }
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: remember is not null, lockoutOnFailure: false);
         if (result.RequiresTwoFactor)
         {
             // The password was right; Identity holds who is signing in in a short-lived cookie until the code comes.
             return TypedResults.Redirect($"/login/two-factor?redirect_to={Uri.EscapeDataString(SafeReturnPath(redirectTo))}"
                 + (remember is not null ? "&rememberme=forever" : ""));
         }
-        await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id,
-            result.IsLockedOut ? "account locked" : "");
+        if (result.Succeeded)
+        {
+            await throttle.SucceededAsync(user, address);
+        }
+        else
+        {
+            await throttle.FailedAsync(user);
+        }
+        await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id);
         if (result.Succeeded)
         {
             await RememberSiteAddressAsync(http, db, settings, user);
@@ -80,15 +91,16 @@ public static class LogIn
         }
     }
 
-    internal static async Task<IResult> ShowCodeFormAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn,
+    internal static async Task<IResult> ShowCodeFormAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserStore store,
         [FromQuery(Name = "redirect_to")] string? redirectTo, [FromQuery(Name = "rememberme")] string? remember) =>
-        await signIn.GetTwoFactorAuthenticationUserAsync() is null
+        await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user
             ? TypedResults.Redirect("/login")
-            : CodeForm(http, antiforgery, redirectTo, remember, error: null);
+            : CodeForm(http, antiforgery, redirectTo, remember, error: null,
+                recoveryOnly: await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted));
 
     internal static async Task<IResult> SubmitCodeAsync(
-        HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserManager<User> users, ActivityLog activity,
-        AppDbContext db, SiteSettingsCache settings, [FromForm(Name = "code")] string? code,
+        HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserManager<User> users, UserStore store, ActivityLog activity,
+        AppDbContext db, SiteSettingsCache settings, LoginThrottle throttle, [FromForm(Name = "code")] string? code,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
@@ -97,39 +109,42 @@ public static class LogIn
             // The five minutes between password and code ran out, or there was no password step at all.
             return TypedResults.Redirect("/login");
         }
+        // Two-factor is on but the app's key cannot be read: only a recovery code can pass, and the page says so.
+        var recoveryOnly = await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted);
         var given = TwoFactor.Digits(code);
         var usesRecoveryCode = !(given.Length == 6 && given.All(char.IsAsciiDigit));
+        var address = LoginThrottle.Address(http);
         SignInResult result;
         if (given.Length is 0 or > 64)
         {
             result = SignInResult.Failed;
         }
+        else if (!await throttle.MayTryAsync(user, address))
+        {
+            // Slowed down (see LoginThrottle): not checked, and not counted.
+            result = SignInResult.LockedOut;
+        }
         else if (!usesRecoveryCode)
         {
-            // Identity checks lockout and counts a wrong code as a failed attempt.
             result = await signIn.TwoFactorAuthenticatorSignInAsync(given, isPersistent: remember is not null, rememberClient: false);
-        }
-        else if (await users.IsLockedOutAsync(user))
-        {
-            result = SignInResult.LockedOut;
         }
         else
         {
-            // Identity's recovery-code sign-in neither checks lockout nor counts failures; both happen here instead.
             // Recovery codes are stored as "XXXXX-XXXXX", and typed with or without the dash.
             var formatted = given.Length == 10 ? $"{given[..5]}-{given[5..]}" : given;
             result = await signIn.TwoFactorRecoveryCodeSignInAsync(formatted.ToUpperInvariant());
-            if (!result.Succeeded)
-            {
-                await users.AccessFailedAsync(user);
-            }
         }
         if (!result.Succeeded)
         {
+            if (!result.IsLockedOut)
+            {
+                await throttle.FailedAsync(user);
+            }
             await activity.RecordAsync(http, ActivityActions.LoginFailed, user.Login, user.Id,
-                result.IsLockedOut ? "account locked" : "wrong two-factor code");
-            return CodeForm(http, antiforgery, redirectTo, remember, CodeFailure);
+                result.IsLockedOut ? "account slowed down; code not checked" : recoveryOnly ? "authenticator key unreadable; needs a recovery code" : "wrong two-factor code");
+            return CodeForm(http, antiforgery, redirectTo, remember, CodeFailure, recoveryOnly);
         }
+        await throttle.SucceededAsync(user, address);
         if (usesRecoveryCode)
         {
             await activity.RecordAsync(http, ActivityActions.RecoveryCodeUsed, user.Login, user.Id,
@@ -137,17 +152,29 @@ public static class LogIn
         }
         await activity.RecordAsync(http, ActivityActions.LoggedIn, user.Login, user.Id);
         await RememberSiteAddressAsync(http, db, settings, user);
+        if (recoveryOnly)
+        {
+            // Every sign-in until then uses up a recovery code; the two-factor page asks for a new app first thing.
+            await activity.RecordAsync(http, ActivityActions.AuthenticatorUnreadable, user.Login, user.Id,
+                "the stored key could not be decrypted; asked to set up a new authenticator");
+            return TypedResults.LocalRedirect("/admin/profile/two-factor");
+        }
         return TypedResults.LocalRedirect(SafeReturnPath(redirectTo));
     }
 
-    private const string CodeFailure = "That code is not right, or the account is locked for a while. Try the newest code.";
+    private const string CodeFailure = "That code is not right, or the account is slowed down for a while. Try the newest code.";
 
-    private static ContentHttpResult CodeForm(HttpContext http, IAntiforgery antiforgery, string? redirectTo, string? remember, string? error)
+    private static ContentHttpResult CodeForm(HttpContext http, IAntiforgery antiforgery, string? redirectTo, string? remember, string? error,
+        bool recoveryOnly)
     {
         var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
+        // Only someone who gave the right password gets this far, so saying it does not tell a stranger anything.
+        var unreadable = recoveryOnly
+            ? "<p role=\"status\" id=\"authenticator-unreadable\">Your authenticator could not be checked; use a recovery code. After signing in, set up your authenticator app again.</p>"
+            : "";
         var rememberField = remember is null ? "" : "<input type=\"hidden\" name=\"rememberme\" value=\"forever\">";
         return PlainPage.Result("Two-Factor Sign-In", $"""
-            {alert}
+            {alert}{unreadable}
             <form method="post" action="/login/two-factor">
             {PlainPage.AntiforgeryField(http, antiforgery)}{rememberField}
             <input type="hidden" name="redirect_to" value="{PlainPage.Encode(SafeReturnPath(redirectTo))}">

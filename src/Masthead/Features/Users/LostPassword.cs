@@ -28,43 +28,51 @@ public static partial class LostPassword
             <p><a href="/login">Log in</a></p>
             """);
 
+    /// <summary>
+    /// The request does the same for every name: it queues a job and writes one activity entry. Whether the account
+    /// exists, its token and its message are all found out and made by the mail worker after the answer has gone,
+    /// so neither the answer nor its timing can tell a real account from a made-up one.
+    /// </summary>
     internal static async Task<ContentHttpResult> RequestAsync(
-        HttpContext http, UserStore store, UserManager<User> users, Outbox mail, ActivityLog activity,
-        AppDbContext db, SiteSettingsCache settingsCache, ILoggerFactory loggers,
+        HttpContext http, Outbox mail, ActivityLog activity, AppDbContext db, SiteSettingsCache settingsCache,
         [FromForm(Name = "user_login")] string? login)
     {
-        var user = (login ?? "").Trim() is { Length: > 0 and <= 100 } name
-            ? await store.FindByLoginOrEmailAsync(name, http.RequestAborted)
-            : null;
+        var name = (login ?? "").Trim();
         // The link names the site's own address, never the Host header a stranger sent; on a site without one yet
         // (it is set at the first administrator sign-in, or in Settings) only a loopback request may name itself.
         var siteAddress = (await settingsCache.GetAsync(db)).HomeUrl is { Length: > 0 } home ? home
             : http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote) ? $"{http.Request.Scheme}://{http.Request.Host}"
             : null;
-        if (user is not null && siteAddress is null)
+        if (name.Length is > 0 and <= 100)
         {
-            LogNoSiteAddress(loggers.CreateLogger(typeof(LostPassword)));
+            mail.Enqueue("Password reset", (services, cancellationToken) => ComposeResetMailAsync(services, name, siteAddress, cancellationToken));
         }
-        else if (user is not null)
-        {
-            var key = await users.GeneratePasswordResetTokenAsync(user);
-            var link = $"{siteAddress}/login/reset?login={Uri.EscapeDataString(user.Login)}&key={Uri.EscapeDataString(key)}";
-            // Queued, not sent here: the answer then takes the same time whether or not the account exists.
-            mail.Enqueue(new OutgoingMail(user.Email, "Password reset", $"""
-                Someone asked to reset the password of the account "{user.Login}".
-                If it was not you, ignore this message and nothing will change.
-
-                To choose a new password, open this link within an hour:
-                {link}
-                """));
-            await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, user.Login, user.Id);
-        }
-        else
-        {
-            // The same database write as for a real account, so the two answers cost the same.
-            await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, (login ?? "").Trim(), detail: "no such account");
-        }
+        await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, name);
         return PlainPage.Result("Check your e-mail", $"<p role=\"status\">{PlainPage.Encode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
+    }
+
+    /// <summary>In the mail worker: the reset message for the account the form named, or nothing if there is none.</summary>
+    private static async Task<OutgoingMail?> ComposeResetMailAsync(IServiceProvider services, string name, string? siteAddress,
+        CancellationToken cancellationToken)
+    {
+        if (await services.GetRequiredService<UserStore>().FindByLoginOrEmailAsync(name, cancellationToken) is not { } user)
+        {
+            return null;
+        }
+        if (siteAddress is null)
+        {
+            LogNoSiteAddress(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LostPassword)));
+            return null;
+        }
+        var key = await services.GetRequiredService<UserManager<User>>().GeneratePasswordResetTokenAsync(user);
+        var link = $"{siteAddress}/login/reset?login={Uri.EscapeDataString(user.Login)}&key={Uri.EscapeDataString(key)}";
+        return new OutgoingMail(user.Email, "Password reset", $"""
+            Someone asked to reset the password of the account "{user.Login}".
+            If it was not you, ignore this message and nothing will change.
+
+            To choose a new password, open this link within an hour:
+            {link}
+            """);
     }
 
     internal static ContentHttpResult ShowResetForm(HttpContext http, IAntiforgery antiforgery,

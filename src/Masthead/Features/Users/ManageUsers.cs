@@ -28,6 +28,7 @@ public static partial class ManageUsers
             "added" => "User added.",
             "role" => "Role changed.",
             "deleted" => "User deleted; their posts now belong to the user you chose.",
+            "two-factor" => "Two-factor sign-in is off for that user; their sessions end within a minute.",
             _ => null,
         }, errors: []);
 
@@ -45,7 +46,7 @@ public static partial class ManageUsers
         {
             errors.Add("Username: 1 to 60 letters, digits, spaces or . _ - @");
         }
-        else if (await users.FindByNameAsync(login) is not null)
+        else if (await LoginTakenAsync(db, login))
         {
             errors.Add("Username: that one is taken.");
         }
@@ -148,6 +149,24 @@ public static partial class ManageUsers
         ? (await db.Database.SqlQuery<int>($"""SELECT "Id" AS "Value" FROM "Users" WHERE "Role" = {Roles.Administrator} FOR UPDATE""").ToListAsync()).Count
         : await db.Users.CountAsync(u => u.Role == Roles.Administrator);
 
+    /// <summary>
+    /// For someone who lost both phone and recovery codes: an administrator turns their two-factor off (key and
+    /// recovery codes gone, security stamp changed) so they can sign in with the password and set it up again.
+    /// Not for oneself: one's own two-factor is changed on the profile, which asks for the password.
+    /// </summary>
+    internal static async Task<IResult> ResetTwoFactorAsync(HttpContext http, AppDbContext db, UserManager<User> users, UserStore store,
+        ActivityLog activity, int id)
+    {
+        var user = await db.Users.FindAsync(id);
+        if (user is null || IsSelf(http, id) || !await users.GetTwoFactorEnabledAsync(user))
+        {
+            return TypedResults.BadRequest();
+        }
+        await TwoFactor.TurnOffAsync(users, store, user, http.RequestAborted);
+        await activity.RecordAsync(http, ActivityActions.TwoFactorReset, Actor(http), detail: user.Login);
+        return TypedResults.Redirect("/admin/users?done=two-factor");
+    }
+
     /// <summary>Whether another account has this address or login, in any letter case, as sign-in matches both.</summary>
     internal static Task<bool> EmailTakenAsync(AppDbContext db, string email, int exceptUserId)
     {
@@ -162,6 +181,18 @@ public static partial class ManageUsers
         Slug.UniqueAsync(Slug.From(name) is { Length: > 0 } s ? s : "user", UserConfiguration.SlugLength,
             prefix => db.Users.Where(u => u.Slug.StartsWith(prefix)).Select(u => u.Slug).ToListAsync());
 
+    /// <summary>
+    /// Whether a login is any account's login or e-mail address, in any letter case: sign-in takes either, so a
+    /// login equal to someone's address would make that address name two accounts.
+    /// </summary>
+    internal static Task<bool> LoginTakenAsync(AppDbContext db, string login)
+    {
+        var upper = login.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // SQL's upper(), translated by EF
+        return db.Users.AnyAsync(u => u.Login.ToUpper() == upper || u.Email.ToUpper() == upper);
+#pragma warning restore CA1304, CA1311, CA1862
+    }
+
     private static bool IsSelf(HttpContext http, int id) =>
         http.User.FindFirstValue(ClaimTypes.NameIdentifier) == id.ToString(CultureInfo.InvariantCulture);
 
@@ -174,16 +205,30 @@ public static partial class ManageUsers
         var list = await db.Users.AsNoTracking()
             .Where(u => role == null || u.Role == role)
             .OrderBy(u => u.Login)
-            .Select(u => new { u.Id, u.Login, u.DisplayName, u.Email, u.Role, Posts = db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post) })
+            .Select(u => new
+            {
+                u.Id,
+                u.Login,
+                u.DisplayName,
+                u.Email,
+                u.Role,
+                Posts = db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post),
+                TwoFactor = db.UserMeta.Any(m => m.UserId == u.Id && m.Key == UserStore.TwoFactorEnabledMeta && m.Value == "1"),
+            })
             .ToListAsync();
         var everyone = await db.Users.AsNoTracking().OrderBy(u => u.Login).Select(u => new { u.Id, u.Login }).ToListAsync();
         var token = PlainPage.AntiforgeryField(http, antiforgery);
+        var canReset = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditUsers);
+        string TwoFactorCell(int id, string login, bool on) =>
+            !on ? "Off"
+            : !canReset || IsSelf(http, id) ? "On"
+            : $"On <form method=\"post\" action=\"/admin/users/{id}/two-factor/reset\">{token}<button type=\"submit\" aria-label=\"Reset two-factor of {PlainPage.Encode(login)}\">Reset two-factor</button></form>";
         string RoleOptions(string? selected) => string.Concat(Roles.All.Select(r => $"<option value=\"{r}\"{(r == selected ? " selected" : "")}>{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(r)}</option>"));
         var views = "<a href=\"/admin/users\">All</a> (" + counts.Sum(c => c.Count) + ")"
             + string.Concat(Roles.All.Where(r => counts.Any(c => c.Role == r))
                 .Select(r => $" | <a href=\"/admin/users?role={r}\">{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(r)}</a> ({counts.Single(c => c.Role == r).Count})"));
         var rows = string.Concat(list.Select(u => $"""
-            <tr><td>{PlainPage.Encode(u.Login)}</td><td>{PlainPage.Encode(u.DisplayName)}</td><td>{PlainPage.Encode(u.Email)}</td><td>{u.Posts}</td>
+            <tr><td>{PlainPage.Encode(u.Login)}</td><td>{PlainPage.Encode(u.DisplayName)}</td><td>{PlainPage.Encode(u.Email)}</td><td>{u.Posts}</td><td>{TwoFactorCell(u.Id, u.Login, u.TwoFactor)}</td>
             <td>{(IsSelf(http, u.Id) ? PlainPage.Encode(u.Role) : $"<form method=\"post\" action=\"/admin/users/{u.Id}/role\">{token}<label class=\"screen-reader-text\" for=\"role-{u.Id}\">Role of {PlainPage.Encode(u.Login)}</label><select id=\"role-{u.Id}\" name=\"role\">{RoleOptions(u.Role)}</select> <button type=\"submit\">Change</button></form>")}</td>
             <td>{(IsSelf(http, u.Id) ? "" : $"<form method=\"post\" action=\"/admin/users/{u.Id}/delete\">{token}<label for=\"reassign-{u.Id}\">Give their posts to</label> <select id=\"reassign-{u.Id}\" name=\"reassign_user\">{string.Concat(everyone.Where(o => o.Id != u.Id).Select(o => $"<option value=\"{o.Id}\">{PlainPage.Encode(o.Login)}</option>"))}</select> <button type=\"submit\">Delete</button></form>")}</td></tr>
             """));
@@ -191,8 +236,8 @@ public static partial class ManageUsers
             {PlainPage.Messages(notice, errors, "Not added:")}
             <p><a href="/admin">Dashboard</a></p>
             <p>{views}</p>
-            <table><caption>Users</caption><thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Posts</th><th scope="col">Role</th><th scope="col">Delete</th></tr></thead>
-            <tbody>{(rows.Length == 0 ? "<tr><td colspan=\"6\">No users with that role.</td></tr>" : rows)}</tbody></table>
+            <table><caption>Users</caption><thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Posts</th><th scope="col">Two-factor</th><th scope="col">Role</th><th scope="col">Delete</th></tr></thead>
+            <tbody>{(rows.Length == 0 ? "<tr><td colspan=\"7\">No users with that role.</td></tr>" : rows)}</tbody></table>
             <h2>Add New User</h2>
             <form method="post" action="/admin/users">{token}
             <p><label for="user_login">Username</label><br><input id="user_login" name="user_login" required maxlength="60"></p>

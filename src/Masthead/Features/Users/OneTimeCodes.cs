@@ -20,13 +20,19 @@ internal sealed class OneTimeCodes(AppDbContext db, TimeProvider clock) : IUserT
     public Task<string> GenerateAsync(string purpose, UserManager<User> manager, User user) =>
         throw new NotSupportedException("Authenticator codes come from the user's app, not from the server.");
 
+    // Identity asks this before it demands a second step, and skips the step when no provider says yes. For an
+    // account with two-factor on the answer is yes even when its key cannot be read (data-protection keys lost):
+    // the second step then fails closed, and only a recovery code gets past it.
     public async Task<bool> CanGenerateTwoFactorTokenAsync(UserManager<User> manager, User user) =>
-        !string.IsNullOrEmpty(await manager.GetAuthenticatorKeyAsync(user));
+        await manager.GetTwoFactorEnabledAsync(user) || !string.IsNullOrEmpty(await manager.GetAuthenticatorKeyAsync(user));
 
-    public async Task<bool> ValidateAsync(string purpose, string token, UserManager<User> manager, User user)
+    public async Task<bool> ValidateAsync(string purpose, string token, UserManager<User> manager, User user) =>
+        await manager.GetAuthenticatorKeyAsync(user) is { Length: > 0 } encodedKey && await ValidateWithKeyAsync(user, encodedKey, token);
+
+    /// <summary>Checks a code against a key not stored yet (the one offered on the setup page), claiming its step.</summary>
+    internal async Task<bool> ValidateWithKeyAsync(User user, string encodedKey, string token)
     {
         if (token.Length != 6 || !int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var code)
-            || await manager.GetAuthenticatorKeyAsync(user) is not { Length: > 0 } encodedKey
             || Base32Decode(encodedKey) is not { } key)
         {
             return false;

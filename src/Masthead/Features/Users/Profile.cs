@@ -64,11 +64,19 @@ public static class Profile
         {
             errors.Add("Nicename: another user already has that one.");
         }
+        var changingEmail = !string.Equals(email, user.Email, StringComparison.OrdinalIgnoreCase);
         if (email.Length > 100 || !MailAddress.TryCreate(email, out _))
         {
             errors.Add("E-mail: enter a valid address.");
         }
-        else if (await ManageUsers.EmailTakenAsync(db, email, user.Id))
+        // A new address is where password resets go, so changing it takes the current password; and only after
+        // the password is right does the form say whether the address is taken, or a borrowed session could use it
+        // to find out who has an account here.
+        else if (changingEmail && !await users.CheckPasswordAsync(user, currentPassword ?? ""))
+        {
+            errors.Add("E-mail: to change it, enter your current password.");
+        }
+        else if (changingEmail && await ManageUsers.EmailTakenAsync(db, email, user.Id))
         {
             errors.Add("E-mail: another user already has that address.");
         }
@@ -79,12 +87,6 @@ public static class Profile
         if (bio.Length > MaxBioLength)
         {
             errors.Add($"Biographical info: up to {MaxBioLength} characters.");
-        }
-        // A new address is where password resets go, so changing it takes the current password.
-        if (!string.Equals(email, user.Email, StringComparison.OrdinalIgnoreCase) && MailAddress.TryCreate(email, out _)
-            && !await users.CheckPasswordAsync(user, currentPassword ?? ""))
-        {
-            errors.Add("E-mail: to change it, enter your current password.");
         }
         if (errors.Count > 0)
         {

@@ -1,8 +1,11 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Settings;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +24,8 @@ public static class TwoFactor
     private const string Path = "/admin/profile/two-factor";
 
     internal static async Task<IResult> ShowAsync(
-        HttpContext http, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db, SiteSettingsCache settings)
+        HttpContext http, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db, SiteSettingsCache settings,
+        IDataProtectionProvider protection)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
@@ -29,55 +33,82 @@ public static class TwoFactor
             return TypedResults.Redirect("/login");
         }
         var notice = http.Request.Query["done"].ToString() == "disabled" ? "Two-factor sign-in is off." : null;
-        return await PageAsync(http, antiforgery, users, store, db, settings, user, notice, errors: [], recoveryCodes: null);
+        return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice, errors: [], recoveryCodes: null);
     }
 
+    /// <summary>
+    /// Turns two-factor on, or sets up a new app when the stored key can no longer be read. It takes the current
+    /// password (a borrowed session cannot tie the account to someone else's phone) and a code from the key the page
+    /// offered, which is stored only now.
+    /// </summary>
     internal static async Task<IResult> EnableAsync(
         HttpContext http, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
-        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, [FromForm(Name = "code")] string? code)
+        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, OneTimeCodes oneTimeCodes, LoginThrottle throttle,
+        [FromForm(Name = "code")] string? code, [FromForm(Name = "current_password")] string? password,
+        [FromForm(Name = "candidate")] string? candidate)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
         {
             return TypedResults.Redirect("/login");
         }
-        if (await users.GetTwoFactorEnabledAsync(user))
+        var replacing = await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted);
+        if (await users.GetTwoFactorEnabledAsync(user) && !replacing)
         {
             return TypedResults.Redirect(Path);
         }
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Digits(code)))
+        var page = new PageParts(http, antiforgery, users, store, db, settings, protection);
+        var key = UnprotectCandidate(protection, user, candidate);
+        string? error = null;
+        // The password first: a wrong one must not use up the code's time step.
+        if (!await ConfirmPasswordAsync(users, throttle, user, password))
         {
-            return await PageAsync(http, antiforgery, users, store, db, settings, user, notice: null,
-                ["Code: that is not the code your app shows now. Check the app's clock, then try the newest code."], recoveryCodes: null);
+            error = "Current password: that is not it.";
         }
+        else if (key is null)
+        {
+            error = "The setup page was open too long. Add the new key below to your app, then enter its code.";
+        }
+        else if (!await oneTimeCodes.ValidateWithKeyAsync(user, key, Digits(code)))
+        {
+            error = "Code: that is not the code your app shows now. Check the app's clock, then try the newest code.";
+        }
+        if (error is not null)
+        {
+            return await PageAsync(page, user, notice: null, [error], recoveryCodes: null, candidateKey: key);
+        }
+        await store.SetAuthenticatorKeyAsync(user, key!, http.RequestAborted);
+        // Saves the key and the flag together and changes the security stamp.
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         await signIn.RefreshSignInAsync(user);
-        await activity.RecordAsync(http, ActivityActions.TwoFactorEnabled, user.Login, user.Id);
-        return await PageAsync(http, antiforgery, users, store, db, settings, user, "Two-factor sign-in is on.", errors: [], codes);
+        await activity.RecordAsync(http, replacing ? ActivityActions.AuthenticatorReplaced : ActivityActions.TwoFactorEnabled, user.Login, user.Id);
+        return await PageAsync(page, user, replacing ? "Your new authenticator app is set up." : "Two-factor sign-in is on.", errors: [], codes);
     }
 
     internal static async Task<IResult> RenewRecoveryCodesAsync(
         HttpContext http, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db,
-        SiteSettingsCache settings, ActivityLog activity, [FromForm(Name = "proof")] string? proof)
+        SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, LoginThrottle throttle,
+        [FromForm(Name = "proof")] string? proof)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
         {
             return TypedResults.Redirect("/login");
         }
-        if (!await users.GetTwoFactorEnabledAsync(user) || !await ConfirmAsync(users, user, proof))
+        if (!await users.GetTwoFactorEnabledAsync(user) || !await ConfirmAsync(users, throttle, user, proof))
         {
-            return await PageAsync(http, antiforgery, users, store, db, settings, user, notice: null, [ProofError], recoveryCodes: null);
+            return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [ProofError], recoveryCodes: null);
         }
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         await activity.RecordAsync(http, ActivityActions.RecoveryCodesRenewed, user.Login, user.Id);
-        return await PageAsync(http, antiforgery, users, store, db, settings, user, "New recovery codes made; the old ones no longer work.", errors: [], codes);
+        return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, "New recovery codes made; the old ones no longer work.", errors: [], codes);
     }
 
     internal static async Task<IResult> DisableAsync(
         HttpContext http, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
-        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, [FromForm(Name = "proof")] string? proof)
+        AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, LoginThrottle throttle,
+        [FromForm(Name = "proof")] string? proof)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
@@ -88,29 +119,38 @@ public static class TwoFactor
         {
             return TypedResults.Redirect(Path);
         }
-        if (!await ConfirmAsync(users, user, proof))
+        if (!await ConfirmAsync(users, throttle, user, proof))
         {
-            return await PageAsync(http, antiforgery, users, store, db, settings, user, notice: null, [ProofError], recoveryCodes: null);
+            return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [ProofError], recoveryCodes: null);
         }
-        await users.SetTwoFactorEnabledAsync(user, false);
-        // A new key, so the app entry set up before cannot serve again if two-factor is turned back on.
-        await users.ResetAuthenticatorKeyAsync(user);
-        await store.ReplaceCodesAsync(user, [], http.RequestAborted);
-        await users.UpdateAsync(user);
+        await TurnOffAsync(users, store, user, http.RequestAborted);
         await signIn.RefreshSignInAsync(user);
         await activity.RecordAsync(http, ActivityActions.TwoFactorDisabled, user.Login, user.Id);
         return TypedResults.Redirect(Path + "?done=disabled");
+    }
+
+    /// <summary>
+    /// Two-factor off, the key and the recovery codes gone (the app entry set up before cannot serve again if it is
+    /// turned back on), and a new security stamp, so every other session ends at its next check.
+    /// </summary>
+    internal static async Task TurnOffAsync(UserManager<User> users, UserStore store, User user, CancellationToken cancellationToken)
+    {
+        await store.RemoveAuthenticatorKeyAsync(user, cancellationToken);
+        await store.ReplaceCodesAsync(user, [], cancellationToken);
+        // Saves all three with the new stamp.
+        await users.SetTwoFactorEnabledAsync(user, false);
     }
 
     private const string ProofError = "Confirm with your current password or a code from your authenticator app.";
 
     /// <summary>
     /// A change to two-factor takes the password or a current code, so a borrowed session cannot make one. Wrong
-    /// answers count toward the same lockout as sign-in, so the proof cannot be guessed at leisure.
+    /// answers count toward the same slow-down as sign-in, and here even the usual address is slowed down, so the
+    /// proof cannot be guessed at leisure from a borrowed session.
     /// </summary>
-    private static async Task<bool> ConfirmAsync(UserManager<User> users, User user, string? proof)
+    private static async Task<bool> ConfirmAsync(UserManager<User> users, LoginThrottle throttle, User user, string? proof)
     {
-        if (await users.IsLockedOutAsync(user))
+        if (!await throttle.MayTryAsync(user, "", trustKnownAddresses: false))
         {
             return false;
         }
@@ -121,31 +161,88 @@ public static class TwoFactor
             : proof.Length is > 0 and <= PasswordRules.MaxLength && await users.CheckPasswordAsync(user, proof);
         if (!confirmed)
         {
-            await users.AccessFailedAsync(user);
+            await throttle.FailedAsync(user);
         }
         return confirmed;
     }
+
+    /// <summary>The current password, under the same slow-down rules as <see cref="ConfirmAsync"/>.</summary>
+    private static async Task<bool> ConfirmPasswordAsync(UserManager<User> users, LoginThrottle throttle, User user, string? password)
+    {
+        if (!await throttle.MayTryAsync(user, "", trustKnownAddresses: false))
+        {
+            return false;
+        }
+        var confirmed = password is { Length: > 0 and <= PasswordRules.MaxLength } && await users.CheckPasswordAsync(user, password);
+        if (!confirmed)
+        {
+            await throttle.FailedAsync(user);
+        }
+        return confirmed;
+    }
+
+    /// <summary>
+    /// The key offered on the setup page travels in the form, encrypted for this user and their current security
+    /// stamp, for fifteen minutes; nothing is stored until the code from it comes back, so showing the page changes
+    /// nothing and an old page cannot be used once two-factor has been set up.
+    /// </summary>
+    private static ITimeLimitedDataProtector CandidateKeys(IDataProtectionProvider protection, User user) =>
+        protection.CreateProtector("Masthead.Users.CandidateAuthenticatorKey", user.Id.ToString(CultureInfo.InvariantCulture), user.SecurityStamp)
+            .ToTimeLimitedDataProtector();
+
+    private static readonly TimeSpan CandidateLifetime = TimeSpan.FromMinutes(15);
+
+    private static string? UnprotectCandidate(IDataProtectionProvider protection, User user, string? candidate)
+    {
+        if (string.IsNullOrEmpty(candidate) || candidate.Length > 1000)
+        {
+            return null;
+        }
+        try
+        {
+            return CandidateKeys(protection, user).Unprotect(candidate);
+        }
+        catch (CryptographicException)
+        {
+            // Expired, made for another user or stamp, or tampered with: the page offers a fresh key instead.
+            return null;
+        }
+    }
+
+    /// <summary>What every two-factor page needs to draw itself.</summary>
+    private sealed record PageParts(HttpContext Http, IAntiforgery Antiforgery, UserManager<User> Users, UserStore Store,
+        AppDbContext Db, SiteSettingsCache Settings, IDataProtectionProvider Protection);
 
     /// <summary>Codes are often typed as "123 456".</summary>
     internal static string Digits(string? code) => (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
 
     private static async Task<ContentHttpResult> PageAsync(
-        HttpContext http, IAntiforgery antiforgery, UserManager<User> users, UserStore store, AppDbContext db, SiteSettingsCache settings,
-        User user, string? notice, List<string> errors, List<string>? recoveryCodes)
+        PageParts page, User user, string? notice, List<string> errors, List<string>? recoveryCodes, string? candidateKey = null)
     {
-        var token = PlainPage.AntiforgeryField(http, antiforgery);
-        var messages = PlainPage.Messages(notice, errors);
+        var (http, users, store) = (page.Http, page.Users, page.Store);
+        var token = PlainPage.AntiforgeryField(http, page.Antiforgery);
         var codes = recoveryCodes is null ? "" : $"""
             <h2>Your recovery codes</h2>
             <p>Each code signs you in once if your phone is lost. Keep them somewhere safe: they are shown only now.</p>
             <ul id="recovery-codes">{string.Concat(recoveryCodes.Select(c => $"<li><code>{PlainPage.Encode(c)}</code></li>"))}</ul>
             """;
         string body;
-        if (await users.GetTwoFactorEnabledAsync(user))
+        if (await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted))
         {
             var left = await store.CountCodesAsync(user, http.RequestAborted);
             body = $"""
-                {messages}{codes}
+                {PlainPage.Messages(notice, errors)}
+                <p role="alert">Your authenticator app could not be checked (this site lost the key it was set up with), so for now
+                only your recovery codes sign you in; {left} are left. Set the app up again: remove this site's old entry from it, then
+                add the new key below.</p>
+                {await SetupFormAsync(page, user, token, candidateKey, "Set Up the New Authenticator")}
+                """;
+        }
+        else if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            var left = await store.CountCodesAsync(user, http.RequestAborted);
+            body = $"""
+                {PlainPage.Messages(notice, errors)}{codes}
                 <p>Two-factor sign-in is <strong>on</strong>: after your password, you enter the code your authenticator app shows.
                 {left} recovery codes left.</p>
                 <h2>New recovery codes</h2>
@@ -158,35 +255,37 @@ public static class TwoFactor
                 <p><label for="disable_proof">Current password or authenticator code</label><br><input id="disable_proof" name="proof" type="password" autocomplete="current-password" required maxlength="{PasswordRules.MaxLength}"></p>
                 <p><button type="submit">Turn Off Two-Factor Sign-In</button></p>
                 </form>
-                <p><a href="/admin/profile">Back to your profile</a></p>
                 """;
         }
         else
         {
-            var key = await users.GetAuthenticatorKeyAsync(user);
-            if (string.IsNullOrEmpty(key))
-            {
-                // Stored now but not in use until a code confirms it; showing the page again shows the same key.
-                await store.SetAuthenticatorKeyAsync(user, users.GenerateNewAuthenticatorKey(), http.RequestAborted);
-                await users.UpdateAsync(user);
-                key = (await users.GetAuthenticatorKeyAsync(user))!;
-            }
-            var issuer = (await settings.GetAsync(db)).Title is { Length: > 0 } title ? title : "Masthead";
-            var uri = $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(user.Login)}?secret={key}&issuer={Uri.EscapeDataString(issuer)}&digits=6";
             body = $"""
-                {messages}
+                {PlainPage.Messages(notice, errors)}
                 <p>Two-factor sign-in is <strong>off</strong>. To turn it on, add this site to an authenticator app on your phone
                 by scanning the code, or by typing the key below, then enter the six-digit code the app shows.</p>
-                <figure><div role="img" aria-label="QR code for your authenticator app">{QrSvg(uri)}</div>
-                <figcaption>Key: <code id="authenticator-key">{PlainPage.Encode(Grouped(key))}</code></figcaption></figure>
-                <form method="post" action="{Path}">{token}
-                <p><label for="code">Code from the app</label><br><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" required maxlength="7"></p>
-                <p><button type="submit">Turn On Two-Factor Sign-In</button></p>
-                </form>
-                <p><a href="/admin/profile">Back to your profile</a></p>
+                {await SetupFormAsync(page, user, token, candidateKey, "Turn On Two-Factor Sign-In")}
                 """;
         }
-        return PlainPage.Result("Two-Factor Sign-In", body);
+        return PlainPage.Result("Two-Factor Sign-In", body + "<p><a href=\"/admin/profile\">Back to your profile</a></p>");
+    }
+
+    /// <summary>A new key as a QR code and as text, and the form that confirms it with a code and the password.</summary>
+    private static async Task<string> SetupFormAsync(PageParts page, User user, string token, string? candidateKey, string button)
+    {
+        var key = candidateKey ?? page.Users.GenerateNewAuthenticatorKey();
+        var candidate = CandidateKeys(page.Protection, user).Protect(key, CandidateLifetime);
+        var issuer = (await page.Settings.GetAsync(page.Db)).Title is { Length: > 0 } title ? title : "Masthead";
+        var uri = $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(user.Login)}?secret={key}&issuer={Uri.EscapeDataString(issuer)}&digits=6";
+        return $"""
+            <figure><div role="img" aria-label="QR code for your authenticator app">{QrSvg(uri)}</div>
+            <figcaption>Key: <code id="authenticator-key">{PlainPage.Encode(Grouped(key))}</code></figcaption></figure>
+            <form method="post" action="{Path}">{token}
+            <input type="hidden" name="candidate" value="{PlainPage.Encode(candidate)}">
+            <p><label for="code">Code from the app</label><br><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" required maxlength="7"></p>
+            <p><label for="enable_password">Current password</label><br><input id="enable_password" name="current_password" type="password" autocomplete="current-password" required maxlength="{PasswordRules.MaxLength}"></p>
+            <p><button type="submit">{PlainPage.Encode(button)}</button></p>
+            </form>
+            """;
     }
 
     /// <summary>"JBSW Y3DP …": easier to type into an app than 32 letters in a row.</summary>

@@ -17,7 +17,9 @@ public sealed class User
 
     /// <summary>Changes whenever credentials or roles change, so other sessions are signed out within a minute.</summary>
     public string SecurityStamp { get; set; } = Guid.NewGuid().ToString("N");
+    /// <summary>Failed sign-in guesses since the last sign-in (see <see cref="LoginThrottle"/>).</summary>
     public int AccessFailedCount { get; set; }
+    /// <summary>Until when guesses from new addresses are refused unchecked; named for the lockout it replaced.</summary>
     public DateTime? LockoutEndUtc { get; set; }
 }
 

@@ -8,12 +8,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Masthead.Features.Users;
 
 /// <summary>
-/// ASP.NET Core Identity over Masthead's own <see cref="User"/> table: passwords, lockout and security stamps,
+/// ASP.NET Core Identity over Masthead's own <see cref="User"/> table: passwords and security stamps (no lockout store:
+/// Identity's hard lockout is replaced by <see cref="LoginThrottle"/>, which slows guessing down instead),
 /// with the DbContext as the unit of work. Logins compare case-insensitively, as WordPress's do. Two-factor state
 /// lives in <see cref="UserMeta"/> rows (WordPress keeps such things in usermeta too), so it needed no new columns.
 /// </summary>
 internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protection) :
-    IUserPasswordStore<User>, IUserLockoutStore<User>, IUserSecurityStampStore<User>,
+    IUserPasswordStore<User>, IUserSecurityStampStore<User>,
     IUserAuthenticatorKeyStore<User>, IUserTwoFactorStore<User>, IUserTwoFactorRecoveryCodeStore<User>
 {
     internal const string AuthenticatorKeyMeta = "masthead_authenticator_key";
@@ -89,30 +90,6 @@ internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protect
 
     public Task<bool> HasPasswordAsync(User user, CancellationToken cancellationToken) => Task.FromResult(user.PasswordHash.Length > 0);
 
-    public Task<DateTimeOffset?> GetLockoutEndDateAsync(User user, CancellationToken cancellationToken) =>
-        Task.FromResult<DateTimeOffset?>(user.LockoutEndUtc is { } end ? new DateTimeOffset(end, TimeSpan.Zero) : null);
-
-    public Task SetLockoutEndDateAsync(User user, DateTimeOffset? lockoutEnd, CancellationToken cancellationToken)
-    {
-        user.LockoutEndUtc = lockoutEnd?.UtcDateTime;
-        return Task.CompletedTask;
-    }
-
-    public Task<int> IncrementAccessFailedCountAsync(User user, CancellationToken cancellationToken) => Task.FromResult(++user.AccessFailedCount);
-
-    public Task ResetAccessFailedCountAsync(User user, CancellationToken cancellationToken)
-    {
-        user.AccessFailedCount = 0;
-        return Task.CompletedTask;
-    }
-
-    public Task<int> GetAccessFailedCountAsync(User user, CancellationToken cancellationToken) => Task.FromResult(user.AccessFailedCount);
-
-    // Every account can be locked out, administrators included: they are the accounts attackers want most.
-    public Task<bool> GetLockoutEnabledAsync(User user, CancellationToken cancellationToken) => Task.FromResult(true);
-
-    public Task SetLockoutEnabledAsync(User user, bool enabled, CancellationToken cancellationToken) => Task.CompletedTask;
-
     public Task SetSecurityStampAsync(User user, string stamp, CancellationToken cancellationToken)
     {
         user.SecurityStamp = stamp;
@@ -137,11 +114,20 @@ internal sealed class UserStore(AppDbContext db, IDataProtectionProvider protect
         }
         catch (CryptographicException)
         {
-            // The data-protection keys were lost: the authenticator cannot be checked, so the account signs in as
-            // if it had none, and its owner sets it up again (the same as WordPress when its secret is gone).
+            // The data-protection keys were lost: no code can be checked. Two-factor stays on all the same (see
+            // OneTimeCodes.CanGenerateTwoFactorTokenAsync), so only a recovery code signs in, and then the owner is
+            // asked to set the app up again (NeedsNewAuthenticatorAsync).
             return null;
         }
     }
+
+    /// <summary>Two-factor is on but no code can be checked: the key is missing or was encrypted with lost keys.</summary>
+    internal async Task<bool> NeedsNewAuthenticatorAsync(User user, CancellationToken cancellationToken) =>
+        await GetTwoFactorEnabledAsync(user, cancellationToken) && string.IsNullOrEmpty(await GetAuthenticatorKeyAsync(user, cancellationToken));
+
+    /// <summary>Forgets the key; UserManager saves with the user, as for the other setters.</summary>
+    internal Task RemoveAuthenticatorKeyAsync(User user, CancellationToken cancellationToken) =>
+        SetMetaAsync(user, AuthenticatorKeyMeta, null, cancellationToken);
 
     public async Task SetTwoFactorEnabledAsync(User user, bool enabled, CancellationToken cancellationToken) =>
         await SetMetaAsync(user, TwoFactorEnabledMeta, enabled ? "1" : null, cancellationToken);

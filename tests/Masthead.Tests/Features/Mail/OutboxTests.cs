@@ -1,4 +1,5 @@
 using Masthead.Features.Mail;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,7 +14,7 @@ public sealed class OutboxTests : IDisposable
     {
         var outbox = new Outbox(NullLogger<Outbox>.Instance);
         var sender = new MailSender(new MailOptions { PickupFolder = _folder }, new HostingEnvironment { ContentRootPath = _folder });
-        using var worker = new MailWorker(outbox, sender, NullLogger<MailWorker>.Instance);
+        using var worker = new MailWorker(outbox, sender, Scopes(), NullLogger<MailWorker>.Instance);
         await worker.StartAsync(TestContext.Current.CancellationToken);
 
         for (var i = 0; i < 20; i++)
@@ -30,7 +31,7 @@ public sealed class OutboxTests : IDisposable
     {
         var outbox = new Outbox(NullLogger<Outbox>.Instance);
         var sender = new MailSender(new MailOptions { PickupFolder = _folder }, new HostingEnvironment { ContentRootPath = _folder });
-        using var worker = new MailWorker(outbox, sender, NullLogger<MailWorker>.Instance);
+        using var worker = new MailWorker(outbox, sender, Scopes(), NullLogger<MailWorker>.Instance);
         await worker.StartAsync(TestContext.Current.CancellationToken);
         await worker.StopAsync(TestContext.Current.CancellationToken);
 
@@ -38,6 +39,8 @@ public sealed class OutboxTests : IDisposable
 
         Assert.False(Directory.Exists(_folder) && Directory.GetFiles(_folder, "*.eml").Length > 0);
     }
+
+    private static IServiceScopeFactory Scopes() => new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
 
     public void Dispose()
     {

@@ -80,6 +80,7 @@ public sealed class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture) 
         Row("POST", "/admin/tags", editors);
         Row("POST", "/admin/users", "admin");
         Row("POST", "/admin/users/{author-b}/role", "admin");
+        Row("POST", "/admin/users/{author-b}/two-factor/reset", "admin");
         Row("POST", "/admin/settings", "admin");
         Row("POST", "/admin/themes", "admin");
         return rows;

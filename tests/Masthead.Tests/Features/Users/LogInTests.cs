@@ -1,5 +1,11 @@
 using System.Net;
+using Masthead.Features.Activity;
 using Masthead.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Masthead.Tests.Features.Users;
 
@@ -56,7 +62,7 @@ public abstract class LogInTests
     }
 
     [Fact]
-    public async Task LogIn_FiveFailures_LockTheAccountEvenForTheRightPassword()
+    public async Task LogIn_FiveFailures_SlowTheAccountDown_EvenForTheRightPasswordFromANewAddress()
     {
         await using var site = await TestSite.StartAsync(Kind);
         var client = site.Client();
@@ -72,6 +78,72 @@ public abstract class LogInTests
         Assert.NotNull(TestSite.Parse(await locked.Content.ReadAsStringAsync()).QuerySelector("[role=alert]"));
         using var admin = await client.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task LogIn_GuessesFromManyAddresses_SlowTheAccountDown_MailItsOwnerOnce_AndLetTheOwnerIn()
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var site = await TestSite.StartAsync(Kind, services: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
+        });
+        HttpClient From(string address)
+        {
+            var client = site.Client();
+            client.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, address);
+            return client;
+        }
+        // The owner has signed in from the office before.
+        using (var first = await TestSite.LogInAsync(From("198.51.100.7"), "admin", TestSite.AdminPassword))
+        {
+            Assert.Equal("/admin", first.Headers.Location?.OriginalString);
+        }
+
+        // Twelve guesses, each from an address of its own, so the per-address limit never sees more than one.
+        for (var i = 1; i <= 12; i++)
+        {
+            using var guess = await TestSite.LogInAsync(From($"203.0.113.{i}"), "admin", $"guess number {i}");
+            Assert.Equal(HttpStatusCode.OK, guess.StatusCode);
+        }
+        using var newAddress = await TestSite.LogInAsync(From("192.0.2.50"), "admin", TestSite.AdminPassword);
+        clock.Advance(TimeSpan.FromSeconds(31));
+        using var afterTheWait = await TestSite.LogInAsync(From("192.0.2.51"), "admin", TestSite.AdminPassword);
+
+        // Only five guesses were checked; the rest, and the right password from a new address, waited.
+        Assert.Equal(HttpStatusCode.OK, newAddress.StatusCode);
+        Assert.Equal(8, await site.DbAsync(db => db.Set<ActivityEntry>().CountAsync(a => a.Detail == "account slowed down; guess not checked")));
+        Assert.Equal("/admin", afterTheWait.Headers.Location?.OriginalString);
+        Assert.Equal(0, await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").Select(u => u.AccessFailedCount).SingleAsync()));
+        // Mail goes out in order: once the reset mail asked for after the attack is there, every notice is too.
+        (await BrowserForm.SubmitAsync(site.Client(), "/login/lost", "/login/lost", f => f["user_login"] = "admin")).Dispose();
+        var mail = await Task.WhenAll((await site.WaitForMailAsync(2)).Select(f => File.ReadAllTextAsync(f)));
+        Assert.Equal(2, mail.Length);
+        Assert.Single(mail, m => m.Contains("being slowed down", StringComparison.Ordinal) && m.Contains("admin@example.invalid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LogIn_AccountSlowedDown_OwnerFromAnAddressTheyUsedBefore_GetsStraightIn()
+    {
+        await using var site = await TestSite.StartAsync(Kind, services: services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
+        HttpClient From(string address)
+        {
+            var client = site.Client();
+            client.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, address);
+            return client;
+        }
+        (await TestSite.LogInAsync(From("198.51.100.7"), "admin", TestSite.AdminPassword)).Dispose();
+        for (var i = 1; i <= 8; i++)
+        {
+            (await TestSite.LogInAsync(From($"203.0.113.{i}"), "admin", $"guess number {i}")).Dispose();
+        }
+
+        using var stranger = await TestSite.LogInAsync(From("192.0.2.50"), "admin", TestSite.AdminPassword);
+        using var owner = await TestSite.LogInAsync(From("198.51.100.7"), "admin", TestSite.AdminPassword);
+
+        Assert.Equal(HttpStatusCode.OK, stranger.StatusCode);
+        Assert.Equal("/admin", owner.Headers.Location?.OriginalString);
     }
 
     [Fact]
@@ -204,6 +276,28 @@ public sealed class SessionTests
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
     }
+}
+
+/// <summary>
+/// Test servers have no client address; this sets one from a request header, ahead of the whole pipeline (the
+/// per-address limit included), so a test can play requests from many addresses.
+/// </summary>
+internal sealed class ClientAddressFromHeader : IStartupFilter
+{
+    public const string Header = "X-Test-Client-Address";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (IPAddress.TryParse(context.Request.Headers[Header].ToString(), out var address))
+            {
+                context.Connection.RemoteIpAddress = address;
+            }
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 public sealed class SqliteLogInTests : LogInTests

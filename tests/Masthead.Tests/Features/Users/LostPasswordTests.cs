@@ -84,6 +84,31 @@ public sealed partial class LostPasswordTests
     }
 
     [Fact]
+    public async Task LostPassword_RealOrUnknownAccount_TheRequestRunsTheSameCommands_AndNoneLooksTheAccountUp()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        (await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword)).Dispose();
+        var client = site.Client();
+
+        async Task<List<string>> CommandsOfRequestAsync(string login)
+        {
+            var before = site.Queries.Commands.Count;
+            (await PostFormAsync(client, "/login/lost", "/login/lost", new() { ["user_login"] = login })).Dispose();
+            return [.. site.Queries.Commands.Skip(before).Where(c => c.Request == "POST /login/lost").Select(c => c.Sql)];
+        }
+        // One request first, so both measured ones find the settings cache in the same state.
+        await CommandsOfRequestAsync("warm-up-nobody");
+        var real = await CommandsOfRequestAsync("admin");
+        var unknown = await CommandsOfRequestAsync("nobody-at-all");
+
+        Assert.NotEmpty(real);
+        Assert.Equal(unknown, real);
+        Assert.DoesNotContain(real, sql => sql.Contains("\"Users\"", StringComparison.Ordinal));
+        // The mail worker did the account's part afterwards.
+        Assert.StartsWith("/login/reset?login=admin", await ResetLinkAsync(site));
+    }
+
+    [Fact]
     public async Task ResetPassword_ForgedKey_IsRefused()
     {
         await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);

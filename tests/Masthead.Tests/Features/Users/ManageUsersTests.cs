@@ -68,6 +68,34 @@ public abstract class ManageUsersTests
         Assert.Equal(3, errors.Count);
     }
 
+    [Theory]
+    [InlineData("ADMIN@example.invalid", "fresh@example.org", "Username: that one is taken.")]
+    [InlineData("Admin", "fresh@example.org", "Username: that one is taken.")]
+    [InlineData("fresh", "BOSS@example.org", "Email: another user has that address.")]
+    public async Task AddUser_LoginOrEmailThatNamesAnotherAccount_IsRefused(string login, string email, string error)
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+        // A second account whose login looks like an address, for the last case.
+        await site.DbAsync(async db =>
+        {
+            db.Users.Add(new User { Login = "boss@example.org", Email = "boss-mail@example.org", DisplayName = "Boss", Slug = "boss", Role = Roles.Editor });
+            await db.SaveChangesAsync();
+        });
+
+        // Sign-in takes a login or an address in one field, so each must name one account only.
+        using var response = await BrowserForm.SubmitAsync(admin, "/admin/users", "/admin/users", f =>
+        {
+            f["user_login"] = login;
+            f["email"] = email;
+            f["pass1"] = Password;
+            f["role"] = Roles.Author;
+        });
+
+        Assert.Contains(error, await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, await site.DbAsync(db => db.Users.CountAsync()));
+    }
+
     [Fact]
     public async Task ChangeRoleAndDelete_ReassignPostsToTheChosenUser()
     {
@@ -106,6 +134,64 @@ public abstract class ManageUsersTests
         Assert.Equal(HttpStatusCode.BadRequest, demote.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, delete.StatusCode);
         Assert.Equal(Roles.Administrator, await site.DbAsync(db => db.Users.Where(u => u.Id == ids[0]).Select(u => u.Role).SingleAsync()));
+    }
+
+    /// <summary>Turns two-factor on for the signed-in client, as its owner would from the profile.</summary>
+    private static async Task EnableTwoFactorAsync(HttpClient client, string password)
+    {
+        var page = TestSite.Parse(await client.GetStringAsync("/admin/profile/two-factor"));
+        var key = page.QuerySelector("#authenticator-key")!.TextContent.Replace(" ", "", StringComparison.Ordinal);
+        var fields = BrowserForm.Fields(page, "/admin/profile/two-factor");
+        fields["code"] = Totp.Code(key, TimeProvider.System.GetUtcNow());
+        fields["current_password"] = password;
+        using var enabled = await client.PostAsync("/admin/profile/two-factor", new FormUrlEncodedContent(fields));
+        Assert.Contains("Two-factor sign-in is on.", await enabled.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ResetTwoFactor_ByAnAdministrator_TurnsItOffAndIsLogged()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+        (await AddUserAsync(admin, "phoneless", Roles.Author)).Dispose();
+        await EnableTwoFactorAsync(await LogInAsync(site, "phoneless", Password), Password);
+        var user = await site.DbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Login == "phoneless"));
+        var action = $"/admin/users/{user.Id}/two-factor/reset";
+        var list = TestSite.Parse(await admin.GetStringAsync("/admin/users"));
+        Assert.Single(list.QuerySelectorAll("form[action*='/two-factor/reset']"));
+
+        using var reset = await BrowserForm.SubmitAsync(admin, "/admin/users", action, _ => { });
+
+        Assert.Equal("/admin/users?done=two-factor", reset.Headers.Location?.OriginalString);
+        var meta = await site.DbAsync(db => db.UserMeta.Where(m => m.UserId == user.Id).ToDictionaryAsync(m => m.Key, m => m.Value));
+        Assert.False(meta.ContainsKey(UserStore.TwoFactorEnabledMeta));
+        Assert.False(meta.ContainsKey(UserStore.AuthenticatorKeyMeta));
+        Assert.Equal("", meta.GetValueOrDefault(UserStore.RecoveryCodesMeta, ""));
+        Assert.NotEqual(user.SecurityStamp, await site.DbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.SecurityStamp).SingleAsync()));
+        Assert.True(await site.DbAsync(db => db.Set<Masthead.Features.Activity.ActivityEntry>()
+            .AnyAsync(a => a.Action == Masthead.Features.Activity.ActivityActions.TwoFactorReset && a.Actor == "admin" && a.Detail == "phoneless")));
+        // The password alone signs in again, so the owner can set up a new phone.
+        using var signIn = await TestSite.LogInAsync(site.Client(), "phoneless", Password);
+        Assert.Equal("/admin", signIn.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task ResetTwoFactor_ByANonAdministrator_IsForbidden()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+        (await AddUserAsync(admin, "deskeditor", Roles.Editor)).Dispose();
+        await EnableTwoFactorAsync(admin, TestSite.AdminPassword);
+        var adminId = await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").Select(u => u.Id).SingleAsync());
+        var editor = await LogInAsync(site, "deskeditor", Password);
+        var fields = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync("/admin/profile")), "/admin/profile/sessions");
+
+        using var attempt = await editor.PostAsync($"/admin/users/{adminId}/two-factor/reset", new FormUrlEncodedContent(fields));
+        using var denied = await editor.GetAsync(attempt.Headers.Location!);
+
+        Assert.Equal("/admin/denied", attempt.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.True(await site.DbAsync(db => db.UserMeta.AnyAsync(m => m.UserId == adminId && m.Key == UserStore.TwoFactorEnabledMeta)));
     }
 
     [Fact]

@@ -76,6 +76,46 @@ public sealed class ProfileTests
     }
 
     [Fact]
+    public async Task SaveProfile_TakenEmailWithWrongPassword_SaysNoMoreThanForAFreeOne()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await site.AddAuthorAsync("Quiet Neighbour");
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+
+        async Task<List<string>> ErrorsForAsync(string email)
+        {
+            var fields = ProfileFields("Site Administrator", "site-administrator", email);
+            fields["current_password"] = "not the password";
+            using var response = await SubmitAsync(client, "/admin/profile", fields);
+            return [.. TestSite.Parse(await response.Content.ReadAsStringAsync()).QuerySelectorAll("[role=alert] li").Select(li => li.TextContent)];
+        }
+        var taken = await ErrorsForAsync("QUIET-NEIGHBOUR@example.invalid");
+        var free = await ErrorsForAsync("nobody-has-this@example.invalid");
+
+        Assert.Equal(["E-mail: to change it, enter your current password."], taken);
+        Assert.Equal(free, taken);
+    }
+
+    [Fact]
+    public async Task SaveProfile_TakenEmailWithThePassword_SaysTaken()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await site.AddAuthorAsync("Quiet Neighbour");
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+
+        // Another user's login counts as taken too: sign-in accepts a login or an address in the same field.
+        using var address = await SubmitAsync(client, "/admin/profile", ProfileFields("Site Administrator", "site-administrator", "quiet-neighbour@example.invalid"));
+        await site.DbAsync(db => db.Users.Where(u => u.Login == "quiet-neighbour").ExecuteUpdateAsync(u => u.SetProperty(x => x.Login, "neighbour@example.org")));
+        using var login = await SubmitAsync(client, "/admin/profile", ProfileFields("Site Administrator", "site-administrator", "Neighbour@Example.org"));
+
+        Assert.Contains("another user already has that address", await address.Content.ReadAsStringAsync());
+        Assert.Contains("another user already has that address", await login.Content.ReadAsStringAsync());
+        Assert.Equal("admin@example.invalid", await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").Select(u => u.Email).SingleAsync()));
+    }
+
+    [Fact]
     public async Task ChangePassword_ThenOldFailsAndNewWorks()
     {
         await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
