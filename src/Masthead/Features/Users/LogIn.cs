@@ -169,12 +169,8 @@ public static class LogIn
         return TypedResults.LocalRedirect("/login?loggedout=true");
     }
 
-    /// <summary>Only a path on this site; anything that could leave it (//host, /\host, a scheme) goes to the admin.</summary>
-    internal static string SafeReturnPath(string? path) =>
-        path is { Length: > 0 } p && p[0] == '/' && (p.Length == 1 || (p[1] != '/' && p[1] != '\\'))
-            && !p.Any(char.IsControl)
-            ? p
-            : "/admin";
+    /// <summary>Where a sign-in goes on: the path asked for when it is one on this site, else the admin.</summary>
+    private static string SafeReturnPath(string? path) => ReturnPath.Safe(path, "/admin");
 
     private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, string login, string? redirectTo, string? error)
     {
