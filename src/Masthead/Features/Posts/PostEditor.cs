@@ -63,10 +63,10 @@ public static class PostEditor
         {
             return PlainPage.Result("Cannot preview", PlainPage.Messages(null, problems, "Fix these first:"), StatusCodes.Status400BadRequest);
         }
-        var html = input.Html;
-        if (!Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml))
+        var (html, htmlProblem) = input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        if (htmlProblem is not null)
         {
-            html = PostHtml.Sanitize(html);
+            return PlainPage.Result("Cannot preview", PlainPage.Messages(null, [htmlProblem], "Fix these first:"), StatusCodes.Status400BadRequest);
         }
         var reader = await ReaderContext.CreateAsync(http, db);
         var date = input.ParsedDate is { } local ? reader.Settings.ToUtc(local) : clock.GetUtcNow().UtcDateTime;
@@ -198,6 +198,12 @@ public static class PostEditor
         var canEditOthers = PostPermissions.CanEditOthers(http.User, type);
         var canManageCategories = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories);
         List<string> errors = [.. input.Problems()];
+        var (html, htmlProblem) = errors.Count > 0 ? ("", null)
+            : input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        if (htmlProblem is not null)
+        {
+            errors.Add(htmlProblem);
+        }
         if (input.Visibility == Visibility.Private && !canPublish && action == "publish")
         {
             errors.Add($"Only someone who may publish can make a {WpName.Of(type)} private.");
@@ -246,13 +252,6 @@ public static class PostEditor
         var publishedAt = status is PostStatus.Publish or PostStatus.Future or PostStatus.Private
             ? chosenDate ?? (wasLive ? post!.PublishedAtUtc : now)
             : chosenDate ?? now;
-
-        var unfiltered = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml);
-        var html = input.Html;
-        if (!unfiltered)
-        {
-            html = PostHtml.Sanitize(html);
-        }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         var isNew = post is null;
