@@ -129,7 +129,8 @@ public static class PostEditor
         {
             return EditorPage.Locked(http, antiforgery, type, post, holder);
         }
-        await PostLocks.TakeAsync(db, post.Id, me, now);
+        // A GET changes nothing: the editor script takes the lock with a POST as soon as the page loads (and renews
+        // it while open). Without script the lock is simply not taken; saves still refuse while someone else holds it.
         var input = await LoadInputAsync(db, post, site.Settings, now);
         var autosave = await PostRevisions.NewerAutosaveAsync(db, post, me);
         var restoring = autosave is not null && http.Request.Query["autosave"] == "1";
