@@ -1,6 +1,4 @@
-using Masthead.Data;
 using Masthead.Features.Activity;
-using Masthead.Features.Settings;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +24,7 @@ public static class LogIn
 
     internal static async Task<IResult> SubmitAsync(
         HttpContext http, IAntiforgery antiforgery, UserStore users, SignInManager<User> signIn, IPasswordHasher<User> hasher,
-        ActivityLog activity, AppDbContext db, SiteSettingsCache settings,
+        ActivityLog activity,
         [FromForm(Name = "log")] string? login, [FromForm(Name = "pwd")] string? password,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
@@ -58,26 +56,9 @@ public static class LogIn
         }
         await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id,
             result.IsLockedOut ? "account locked" : "");
-        if (result.Succeeded)
-        {
-            await RememberSiteAddressAsync(http, db, settings, user);
-        }
         return result.Succeeded
             ? TypedResults.LocalRedirect(SafeReturnPath(redirectTo))
             : Form(http, antiforgery, login, redirectTo, Failure);
-    }
-
-    /// <summary>
-    /// As WordPress's install screen does, the address an administrator first signs in at becomes the site's address;
-    /// mail links are built from it, never from whatever Host header a request carries.
-    /// </summary>
-    internal static async Task RememberSiteAddressAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, User user)
-    {
-        if (user.Role == Roles.Administrator && (await settings.GetAsync(db)).HomeUrl.Length == 0)
-        {
-            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
-            await db.SaveChangesAsync();
-        }
     }
 
     internal static async Task<IResult> ShowCodeFormAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn,
@@ -88,7 +69,7 @@ public static class LogIn
 
     internal static async Task<IResult> SubmitCodeAsync(
         HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserManager<User> users, ActivityLog activity,
-        AppDbContext db, SiteSettingsCache settings, [FromForm(Name = "code")] string? code,
+        [FromForm(Name = "code")] string? code,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
@@ -136,7 +117,6 @@ public static class LogIn
                 $"{await users.CountRecoveryCodesAsync(user)} left");
         }
         await activity.RecordAsync(http, ActivityActions.LoggedIn, user.Login, user.Id);
-        await RememberSiteAddressAsync(http, db, settings, user);
         return TypedResults.LocalRedirect(SafeReturnPath(redirectTo));
     }
 
