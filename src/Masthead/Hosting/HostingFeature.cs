@@ -3,6 +3,7 @@ using Masthead.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Masthead.Hosting;
 
@@ -18,6 +19,12 @@ public static class HostingFeature
 
     public static void UseHosting(this WebApplication app)
     {
+        // First of all, so every later part (rate limits, the activity log, cookies' Secure flag) sees the client's
+        // own address and scheme; and only when proxies are named, since anyone else could send these headers.
+        if (ForwardedHeadersFrom(app.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>()) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
         // Visitors never see a stack trace, in any environment: the details go to the log.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -34,6 +41,32 @@ public static class HostingFeature
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
             return next(context);
         });
+    }
+
+    /// <summary>Forwarded-header handling that trusts exactly the configured proxies, or null when none are configured.</summary>
+    internal static ForwardedHeadersOptions? ForwardedHeadersFrom(ProxyOptions? proxies)
+    {
+        if (proxies is null || (proxies.KnownProxies.Count == 0 && proxies.KnownNetworks.Count == 0))
+        {
+            return null;
+        }
+        var options = new ForwardedHeadersOptions
+        {
+            // Not X-Forwarded-Host: the site's address is a setting, never taken from a request.
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+        };
+        // The defaults trust loopback; only what the configuration names is trusted here.
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies.KnownProxies)
+        {
+            options.KnownProxies.Add(IPAddress.Parse(proxy));
+        }
+        foreach (var network in proxies.KnownNetworks)
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
+        return options;
     }
 
     public static void MapHosting(this IEndpointRouteBuilder app)
@@ -91,4 +124,19 @@ internal static class PlainPage
     public static string Messages(string? notice, IReadOnlyList<string> errors, string heading = "Not saved:") =>
         (notice is null ? "" : $"<p role=\"status\">{Encode(notice)}</p>")
         + (errors.Count == 0 ? "" : $"<div role=\"alert\"><p><strong>{Encode(heading)}</strong></p><ul>{string.Concat(errors.Select(e => $"<li>{Encode(e)}</li>"))}</ul></div>");
+}
+
+/// <summary>
+/// The reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed (section
+/// <c>ForwardedHeaders</c>); with none named, those headers are ignored.
+/// </summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "ForwardedHeaders";
+
+    /// <summary>Proxy addresses, such as <c>127.0.0.1</c> for nginx on the same machine.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR form, such as <c>10.0.0.0/8</c>.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
 }

@@ -166,6 +166,13 @@ public sealed class TestSite : WebApplicationFactory<Program>
     /// <summary>A client that shows redirects instead of following them.</summary>
     public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
 
+    /// <summary>
+    /// For a site started on a real port: a client over real sockets that keeps cookies and shows redirects, so a test
+    /// sees what Kestrel itself sends (it checks headers the in-memory server lets through).
+    /// </summary>
+    public HttpClient SocketClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri(Address) };
+
     public async Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> work)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -42,11 +42,10 @@ public sealed class ReaderContext
     }
 
     /// <summary>
-    /// An absolute URL on this site, for canonical links: under the "home" setting when it is set, so a forged Host
-    /// header cannot name another site; otherwise under the address the request came to.
+    /// A URL on this site for canonical links: absolute under the stored site address, or just the path while none is
+    /// stored. Never built from the request's Host header, which any client may forge (and a cache may keep).
     /// </summary>
-    public string Absolute(string path) =>
-        Settings.HomeUrl.Length > 0 ? $"{Settings.HomeUrl}{path}" : $"{Http.Request.Scheme}://{Http.Request.Host}{path}";
+    public string Absolute(string path) => Settings.HomeUrl.Length > 0 ? $"{Settings.HomeUrl}{path}" : path;
 
     /// <summary>"Title – Site", the way WordPress titles a page.</summary>
     public string DocumentTitle(string title, int pageNumber = 1)

@@ -48,10 +48,33 @@ public sealed record EditorInput
     public int? NewCategoryParent { get; init; }
 
     /// <summary>
-    /// The post's text as HTML: HTML is kept as written (the save cleans it by the writer's role); Markdown is
-    /// rendered and always cleaned, whoever saves it, since links such as <c>javascript:</c> survive rendering.
+    /// The post's text as it will be stored, or why it cannot be: HTML is cleaned by the writer's role; Markdown is
+    /// rendered and always cleaned, whoever saves it, since links such as <c>javascript:</c> survive rendering. The
+    /// limit applies to what is stored, which rendering and cleaning can make longer than what was typed.
     /// </summary>
-    public string Html => IsMarkdown ? PostHtml.Sanitize(Markdig.Markdown.ToHtml(Content, Markdown)) : Content;
+    public (string Html, string? Problem) StoredHtml(bool unfiltered)
+    {
+        var html = Content;
+        if (IsMarkdown)
+        {
+            try
+            {
+                html = Markdig.Markdown.ToHtml(Content, Markdown);
+            }
+            catch (ArgumentException)
+            {
+                // Markdig's answer to quotes, lists or brackets nested past its depth limit (thousands of ">" or "[").
+                return ("", "The Markdown is nested too deeply to be read (quotes, lists or brackets inside one another, "
+                    + "hundreds of levels deep). Flatten it, or switch the format to HTML, then save again.");
+            }
+            unfiltered = false;
+        }
+        html = PostHtml.ForStorage(html, unfiltered);
+        return html.Length > Post.MaxContentLength
+            ? (html, $"Once formatted and cleaned, the text comes to {html.Length:N0} characters; the limit is {Post.MaxContentLength:N0}. "
+                + "Shorten it, then save again.")
+            : (html, null);
+    }
 
     /// <summary>The tags typed, split on commas as WordPress does, trimmed, without repeats.</summary>
     public IReadOnlyList<string> TagNames =>

@@ -63,10 +63,10 @@ public static class PostEditor
         {
             return PlainPage.Result("Cannot preview", PlainPage.Messages(null, problems, "Fix these first:"), StatusCodes.Status400BadRequest);
         }
-        var html = input.Html;
-        if (!Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml))
+        var (html, htmlProblem) = input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        if (htmlProblem is not null)
         {
-            html = PostHtml.Sanitize(html);
+            return PlainPage.Result("Cannot preview", PlainPage.Messages(null, [htmlProblem], "Fix these first:"), StatusCodes.Status400BadRequest);
         }
         var reader = await ReaderContext.CreateAsync(http, db);
         var date = input.ParsedDate is { } local ? reader.Settings.ToUtc(local) : clock.GetUtcNow().UtcDateTime;
@@ -129,7 +129,8 @@ public static class PostEditor
         {
             return EditorPage.Locked(http, antiforgery, type, post, holder);
         }
-        await PostLocks.TakeAsync(db, post.Id, me, now);
+        // A GET changes nothing: the editor script takes the lock with a POST as soon as the page loads (and renews
+        // it while open). Without script the lock is simply not taken; saves still refuse while someone else holds it.
         var input = await LoadInputAsync(db, post, site.Settings, now);
         var autosave = await PostRevisions.NewerAutosaveAsync(db, post, me);
         var restoring = autosave is not null && http.Request.Query["autosave"] == "1";
@@ -198,6 +199,12 @@ public static class PostEditor
         var canEditOthers = PostPermissions.CanEditOthers(http.User, type);
         var canManageCategories = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories);
         List<string> errors = [.. input.Problems()];
+        var (html, htmlProblem) = errors.Count > 0 ? ("", null)
+            : input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        if (htmlProblem is not null)
+        {
+            errors.Add(htmlProblem);
+        }
         if (input.Visibility == Visibility.Private && !canPublish && action == "publish")
         {
             errors.Add($"Only someone who may publish can make a {WpName.Of(type)} private.");
@@ -246,13 +253,6 @@ public static class PostEditor
         var publishedAt = status is PostStatus.Publish or PostStatus.Future or PostStatus.Private
             ? chosenDate ?? (wasLive ? post!.PublishedAtUtc : now)
             : chosenDate ?? now;
-
-        var unfiltered = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml);
-        var html = input.Html;
-        if (!unfiltered)
-        {
-            html = PostHtml.Sanitize(html);
-        }
 
         // Tags are found or made before the transaction: that work grows with the list, and must not hold the write
         // lock that every other save and sign-in waits on.

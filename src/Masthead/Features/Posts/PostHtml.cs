@@ -1,3 +1,4 @@
+using AngleSharp.Html.Parser;
 using Ganss.Xss;
 
 namespace Masthead.Features.Posts;
@@ -11,7 +12,46 @@ public static class PostHtml
 {
     private static readonly HtmlSanitizer Sanitizer = Create();
 
+    private static readonly HtmlParser Parser = new();
+
     public static string Sanitize(string html) => Sanitizer.Sanitize(html);
+
+    /// <summary>
+    /// The HTML a save stores, whoever saves it and from wherever (editor, autosave, Quick Draft, a restored revision):
+    /// cleaned by the allow list unless the writer has <c>unfiltered_html</c>, and never with document-level elements.
+    /// </summary>
+    public static string ForStorage(string html, bool unfiltered) =>
+        unfiltered ? WithoutDocumentElements(html) : Sanitize(html);
+
+    /// <summary>
+    /// Drops <c>meta</c>, <c>base</c> and <c>link</c>, which even a trusted writer has no use for in a story: a
+    /// <c>meta http-equiv="refresh"</c> would send every reader elsewhere (the Content-Security-Policy does not stop
+    /// it), a <c>base</c> would re-point every relative link on the page, and a <c>link</c> loads styles or hints for
+    /// the whole page, which is the theme's business. Everything else an editor wrote is kept byte for byte.
+    /// </summary>
+    public static string WithoutDocumentElements(string html)
+    {
+        // Cheap test first: most posts have none, and re-serialising would reformat the writer's markup.
+        if (!html.Contains("<meta", StringComparison.OrdinalIgnoreCase) && !html.Contains("<base", StringComparison.OrdinalIgnoreCase)
+            && !html.Contains("<link", StringComparison.OrdinalIgnoreCase))
+        {
+            return html;
+        }
+        // Parsed as the body of a page, where a story ends up, so the elements are found where a browser would act on them.
+        var document = Parser.ParseDocument("");
+        var body = document.Body!;
+        body.InnerHtml = html;
+        var unwanted = body.QuerySelectorAll("meta, base, link");
+        if (unwanted.Length == 0)
+        {
+            return html;
+        }
+        foreach (var element in unwanted)
+        {
+            element.Remove();
+        }
+        return body.InnerHtml;
+    }
 
     private static HtmlSanitizer Create()
     {

@@ -6,8 +6,9 @@ namespace Masthead.Features.Posts;
 
 /// <summary>
 /// Who has a post open in the editor, kept as WordPress keeps it (post meta <c>_edit_lock</c> = "unix time:user id").
-/// Opening the editor or autosaving renews the lock; it lapses after <see cref="Lifetime"/> without either, so a
-/// closed tab never blocks anyone for long.
+/// The editor script takes the lock by POST as soon as the editor loads and renews it with every autosave (opening
+/// the editor, a GET, only reads it); it lapses after <see cref="Lifetime"/> without renewal, so a closed tab never
+/// blocks anyone for long.
 /// </summary>
 public static class PostLocks
 {

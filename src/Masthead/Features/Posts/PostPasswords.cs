@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Masthead.Features.Users;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -71,6 +70,6 @@ public static class PostPasswords
                 Path = "/",
             });
         }
-        return TypedResults.Redirect(LogIn.SafeReturnPath(returnTo) is var path && path != "/admin" ? path : "/");
+        return TypedResults.Redirect(ReturnPath.Safe(returnTo, "/"));
     }
 }

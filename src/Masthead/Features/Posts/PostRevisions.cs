@@ -98,6 +98,11 @@ public static class PostRevisions
         {
             return TypedResults.BadRequest(new { message = "Too long to autosave; shorten it, then save." });
         }
+        var (html, htmlProblem) = input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        if (htmlProblem is not null)
+        {
+            return TypedResults.BadRequest(new { message = $"Not autosaved. {htmlProblem}" });
+        }
         var slug = id + AutosaveSuffix;
         await using var transaction = await db.Database.BeginTransactionAsync();
         var autosave = await RevisionsOf(db, id).FirstOrDefaultAsync(r => r.Slug == slug && r.AuthorId == me);
@@ -109,7 +114,7 @@ public static class PostRevisions
         // Stored as a post is (HTML, cleaned for writers without unfiltered_html, with any Markdown source beside it),
         // so the editor brings it back the same way it opens a post.
         autosave.Title = input.Title;
-        autosave.Content = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml) ? input.Html : PostHtml.Sanitize(input.Html);
+        autosave.Content = html;
         autosave.Excerpt = input.Excerpt;
         autosave.ModifiedAtUtc = now;
         await db.SaveChangesAsync();
@@ -200,7 +205,7 @@ public static class PostRevisions
         await using var transaction = await db.Database.BeginTransactionAsync();
         post.Title = revision.Title;
         // An editor's revision may hold HTML an author is not trusted with; restoring it is saving it, so it is cleaned alike.
-        post.Content = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml) ? revision.Content : PostHtml.Sanitize(revision.Content);
+        post.Content = PostHtml.ForStorage(revision.Content, Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
         post.Excerpt = revision.Excerpt;
         post.ModifiedAtUtc = now;
         // Revisions hold HTML, so the post is HTML again from here.

@@ -1,4 +1,4 @@
-// Masthead editor: autosaves what is typed once a minute, keeps this writer's lock on the post while it is open, and
+// Masthead editor: takes this writer's lock on the post as it loads and keeps it while open, autosaves what is typed once a minute, and
 // warns before leaving with unsaved changes. The form works without it.
 (() => {
   "use strict";
@@ -27,7 +27,7 @@
   if (!url) {
     return;
   }
-  setInterval(async () => {
+  const tick = async () => {
     const now = snapshot();
     const data = new FormData();
     // Nothing new to keep: only tell the server this writer still has the post open, so the lock holds.
@@ -57,5 +57,9 @@
     } catch {
       status.textContent = "Autosave failed: the connection was lost. Your text is still here; save when you are back online.";
     }
-  }, (Number(form.dataset.autosaveSeconds) || 60) * 1000);
+  };
+  // Opening the editor is a GET and changes nothing on the server; the lock is taken here, by POST, at once
+  // (nothing is typed yet, so this first call only takes the lock), then renewed with every autosave.
+  tick();
+  setInterval(tick, (Number(form.dataset.autosaveSeconds) || 60) * 1000);
 })();

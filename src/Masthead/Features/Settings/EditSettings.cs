@@ -170,10 +170,9 @@ public static class EditSettings
         {
             errors.Add("Site Title: write one, up to 200 characters.");
         }
-        if (v[SiteSettings.Names.HomeUrl] is { Length: > 0 } home
-            && (home.Length > 200 || !Uri.TryCreate(home, UriKind.Absolute, out var homeUri) || homeUri.Scheme is not ("http" or "https")))
+        if (v[SiteSettings.Names.HomeUrl] is { Length: > 0 } home && SiteSettings.SiteAddressFrom(home) is null)
         {
-            errors.Add("Site Address (URL): an http or https address such as https://news.example.org.");
+            errors.Add("Site Address (URL): an http or https address with nothing after the host, such as https://news.example.org.");
         }
         if (v[SiteSettings.Names.Tagline].Length > 500)
         {

@@ -60,6 +60,19 @@ public sealed record SiteSettings(
 
     public const string DefaultPermalinkStructure = "/%year%/%monthnum%/%day%/%postname%/";
 
+    /// <summary>
+    /// A site address as stored: "https://host[:port]", from an absolute http or https URL with nothing after the host
+    /// (no path, query, fragment or user name); null for anything else.
+    /// </summary>
+    public static string? SiteAddressFrom(string? text)
+    {
+        text = (text ?? "").Trim();
+        return text.Length is > 0 and <= 200 && Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            && uri.Host.Length > 0 && uri.UserInfo.Length == 0 && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : null;
+    }
+
     public static SiteSettings FromOptions(IReadOnlyDictionary<string, string> options)
     {
         string Get(string name, string fallback) =>

@@ -15,6 +15,12 @@ public sealed class FirstRunOptions
     public string AdminLogin { get; set; } = "admin";
     public string? AdminEmail { get; set; }
     public string? AdminPassword { get; set; }
+
+    /// <summary>
+    /// The site's address (<c>MASTHEAD_SITE_URL</c> or <c>Site:Url</c>), stored when none is yet, for sites set up
+    /// without the /setup screen; mailed links and canonical URLs are built from the stored address alone.
+    /// </summary>
+    public string? SiteUrl { get; set; }
 }
 
 /// <summary>
@@ -55,7 +61,28 @@ internal sealed partial class FirstRun(
         {
             await CreateSiteAsync(db, cancellationToken);
         }
+        await StoreSiteAddressAsync(db, cancellationToken);
         await WaitForSetupIfNoAdministratorAsync(scope.ServiceProvider, db, cancellationToken);
+    }
+
+    /// <summary>The environment's site address, when it names one and none is stored (Settings → General wins after that).</summary>
+    private async Task StoreSiteAddressAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.SiteUrl))
+        {
+            return;
+        }
+        if (SiteSettings.SiteAddressFrom(options.SiteUrl) is not { } address)
+        {
+            LogBadSiteUrl(logger, options.SiteUrl);
+            return;
+        }
+        var stored = await db.Options.FindAsync([SiteSettings.Names.HomeUrl], cancellationToken);
+        if (string.IsNullOrWhiteSpace(stored?.Value))
+        {
+            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, address);
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>
@@ -236,6 +263,9 @@ internal sealed partial class FirstRun(
     [LoggerMessage(Level = LogLevel.Error, Message = "This site has no administrator and /setup stays closed because it already has content. Set MASTHEAD_ADMIN_PASSWORD (and MASTHEAD_ADMIN_EMAIL) and restart to create one.")]
     private static partial void LogNoAdministrator(ILogger logger);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "MASTHEAD_SITE_URL (Site:Url) is '{Value}', which is not an http or https address with nothing after the host (such as https://news.example.org); it was not stored.")]
+    private static partial void LogBadSiteUrl(ILogger logger, string value);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The site has no administrator yet: open /setup in a browser to create one.")]
     private static partial void LogWaitingForSetup(ILogger logger);
 
@@ -258,6 +288,7 @@ public static class SetupFeature
         {
             AdminEmail = builder.Configuration["MASTHEAD_ADMIN_EMAIL"],
             AdminPassword = builder.Configuration["MASTHEAD_ADMIN_PASSWORD"],
+            SiteUrl = builder.Configuration["MASTHEAD_SITE_URL"] ?? builder.Configuration["Site:Url"],
         };
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<SetupState>();

@@ -49,13 +49,17 @@ public static class SetUpSite
         return Task.CompletedTask;
     }
 
-    internal static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SetupState state, IAntiforgery antiforgery)
+    internal static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SetupState state, IAntiforgery antiforgery, SiteSettingsCache settings)
     {
         if (!await StillWaitingAsync(db, state))
         {
             return TypedResults.Redirect("/login");
         }
-        return Form(http, antiforgery, new SetupForm("Masthead", "admin", "", false), errors: []);
+        // Only a suggestion, shown to the person setting up to confirm: the address this request came to may be a
+        // forged Host header or an internal name behind a proxy, so it is never stored unseen.
+        var stored = (await settings.GetAsync(db)).HomeUrl;
+        var address = stored.Length > 0 ? stored : SiteSettings.SiteAddressFrom($"{http.Request.Scheme}://{http.Request.Host}") ?? "";
+        return Form(http, antiforgery, new SetupForm("Masthead", "admin", "", address, false), errors: []);
     }
 
     internal static async Task<IResult> SubmitAsync(
@@ -63,18 +67,24 @@ public static class SetUpSite
         SignInManager<User> signIn, ActivityLog activity,
         [FromForm(Name = "weblog_title")] string? title, [FromForm(Name = "user_name")] string? login,
         [FromForm(Name = "admin_email")] string? email, [FromForm(Name = "admin_password")] string? password,
-        [FromForm(Name = "admin_password2")] string? confirmation, [FromForm(Name = "blog_public")] string? blogPublic)
+        [FromForm(Name = "admin_password2")] string? confirmation, [FromForm(Name = "blog_public")] string? blogPublic,
+        [FromForm(Name = "site_url")] string? siteUrl)
     {
         if (!await StillWaitingAsync(db, state))
         {
             return TypedResults.Redirect("/login");
         }
-        var form = new SetupForm((title ?? "").Trim(), (login ?? "").Trim(), (email ?? "").Trim(), blogPublic == "0");
+        var form = new SetupForm((title ?? "").Trim(), (login ?? "").Trim(), (email ?? "").Trim(), (siteUrl ?? "").Trim(), blogPublic == "0");
         password ??= "";
         var errors = new List<string>();
         if (form.Title.Length is 0 or > 200)
         {
             errors.Add("Site title: write one, up to 200 characters.");
+        }
+        var siteAddress = SiteSettings.SiteAddressFrom(form.SiteAddress);
+        if (siteAddress is null)
+        {
+            errors.Add("Site address: the http or https address readers use, with nothing after the host, such as https://news.example.org.");
         }
         var placeholder = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Role == SetupState.PlaceholderRole);
         if (placeholder is null)
@@ -123,8 +133,8 @@ public static class SetUpSite
             await db.SetOptionAsync(SiteSettings.Names.Title, form.Title);
             await db.SetOptionAsync(SiteSettings.Names.AdminEmail, form.Email);
             await db.SetOptionAsync(SiteSettings.Names.BlogPublic, form.DiscourageSearchEngines ? "0" : "1");
-            // As at the first administrator sign-in: the address the site is set up at becomes its address.
-            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
+            // The address the person setting up confirmed; mailed links and canonical URLs are built from it alone.
+            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, siteAddress!);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }
@@ -159,7 +169,7 @@ public static class SetUpSite
         return false;
     }
 
-    private sealed record SetupForm(string Title, string Login, string Email, bool DiscourageSearchEngines);
+    private sealed record SetupForm(string Title, string Login, string Email, string SiteAddress, bool DiscourageSearchEngines);
 
     private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, SetupForm form, List<string> errors)
     {
@@ -169,6 +179,8 @@ public static class SetUpSite
             <p>Welcome. Name the site and create its administrator account; you can change all of it later.</p>
             <form method="post" action="/setup">{PlainPage.AntiforgeryField(http, antiforgery)}
             <p><label for="weblog_title">Site title</label><br><input id="weblog_title" name="weblog_title" value="{PlainPage.Encode(form.Title)}" required maxlength="200"></p>
+            <p><label for="site_url">Site address (URL)</label><br><input id="site_url" name="site_url" type="url" value="{PlainPage.Encode(form.SiteAddress)}" required maxlength="200" aria-describedby="site_url_help"><br>
+            <small id="site_url_help">The address readers use, such as https://news.example.org. Links in mail (password resets) and canonical links use it; check it is right.</small></p>
             <p><label for="user_name">Username</label><br><input id="user_name" name="user_name" value="{PlainPage.Encode(form.Login)}" autocomplete="username" required maxlength="60"></p>
             <p><label for="admin_password">Password (at least {PasswordRules.MinLength} characters)</label><br><input id="admin_password" name="admin_password" type="password" autocomplete="new-password" required minlength="{PasswordRules.MinLength}" maxlength="{PasswordRules.MaxLength}"></p>
             <p><label for="admin_password2">Repeat the password</label><br><input id="admin_password2" name="admin_password2" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>

@@ -11,7 +11,10 @@ namespace Masthead.Features.Themes;
 /// </summary>
 public sealed class Theme
 {
-    private readonly ConcurrentDictionary<string, IFluidTemplate?> _templates = new(StringComparer.Ordinal);
+    // Only files the theme has are parsed and kept: template names come partly from requests (a slug in
+    // single-post-{slug}), so caching misses would let made-up names grow memory without bound.
+    private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _liquidFiles;
     private readonly ConcurrentDictionary<string, string?> _fingerprints = new(StringComparer.Ordinal);
     private readonly FluidParser _parser;
 
@@ -22,7 +25,15 @@ public sealed class Theme
         Folders = folders;
         _parser = parser;
         Options = options;
+        // A theme's files are fixed while the site runs (a theme change is a restart), so the list is read once.
+        _liquidFiles = new HashSet<string>(
+            folders.Where(Directory.Exists).SelectMany(folder => Directory.EnumerateFiles(folder, "*.liquid", SearchOption.AllDirectories)
+                .Select(file => Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/'))),
+            StringComparer.Ordinal);
     }
+
+    /// <summary>How many parsed templates are held: never more than the theme chain's Liquid files.</summary>
+    internal int CachedTemplateCount => _templates.Count;
 
     public string Slug { get; }
     public ThemeManifest Manifest { get; }
@@ -56,19 +67,22 @@ public sealed class Theme
     }
 
     /// <summary>The parsed template <c>name</c> under <paramref name="folder"/>, or null when no theme in the chain has it.</summary>
-    public IFluidTemplate? GetTemplate(string folder, string name) =>
-        _templates.GetOrAdd($"{folder}/{name}.liquid", relative =>
+    public IFluidTemplate? GetTemplate(string folder, string name)
+    {
+        var relative = $"{folder}/{name}.liquid";
+        if (!_liquidFiles.Contains(relative))
         {
-            var path = FindFile(relative);
-            if (path is null)
-            {
-                return null;
-            }
+            return null;
+        }
+        return _templates.GetOrAdd(relative, key =>
+        {
+            var path = FindFile(key) ?? throw new FileNotFoundException($"Theme '{Slug}': {key} was removed while the site runs.");
             var source = File.ReadAllText(path);
             return _parser.TryParse(source, out var template, out var error)
                 ? template
-                : throw new InvalidDataException($"Theme '{Slug}': {relative} does not parse: {error}");
+                : throw new InvalidDataException($"Theme '{Slug}': {key} does not parse: {error}");
         });
+    }
 
     /// <summary>A short hash of an asset's bytes for cache-busting URLs, or null when the asset does not exist.</summary>
     public string? Fingerprint(string assetPath) =>

@@ -1,6 +1,4 @@
-using Masthead.Data;
 using Masthead.Features.Activity;
-using Masthead.Features.Settings;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +24,7 @@ public static class LogIn
 
     internal static async Task<IResult> SubmitAsync(
         HttpContext http, IAntiforgery antiforgery, UserStore users, SignInManager<User> signIn, IPasswordHasher<User> hasher,
-        ActivityLog activity, AppDbContext db, SiteSettingsCache settings, LoginThrottle throttle,
+        ActivityLog activity, LoginThrottle throttle,
         [FromForm(Name = "log")] string? login, [FromForm(Name = "pwd")] string? password,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
@@ -69,26 +67,9 @@ public static class LogIn
             await throttle.FailedAsync(user);
         }
         await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id);
-        if (result.Succeeded)
-        {
-            await RememberSiteAddressAsync(http, db, settings, user);
-        }
         return result.Succeeded
             ? TypedResults.LocalRedirect(SafeReturnPath(redirectTo))
             : Form(http, antiforgery, login, redirectTo, Failure);
-    }
-
-    /// <summary>
-    /// As WordPress's install screen does, the address an administrator first signs in at becomes the site's address;
-    /// mail links are built from it, never from whatever Host header a request carries.
-    /// </summary>
-    internal static async Task RememberSiteAddressAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, User user)
-    {
-        if (user.Role == Roles.Administrator && (await settings.GetAsync(db)).HomeUrl.Length == 0)
-        {
-            await db.SetOptionAsync(SiteSettings.Names.HomeUrl, $"{http.Request.Scheme}://{http.Request.Host}");
-            await db.SaveChangesAsync();
-        }
     }
 
     internal static async Task<IResult> ShowCodeFormAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserStore store,
@@ -100,7 +81,7 @@ public static class LogIn
 
     internal static async Task<IResult> SubmitCodeAsync(
         HttpContext http, IAntiforgery antiforgery, SignInManager<User> signIn, UserManager<User> users, UserStore store, ActivityLog activity,
-        AppDbContext db, SiteSettingsCache settings, LoginThrottle throttle, [FromForm(Name = "code")] string? code,
+        LoginThrottle throttle, [FromForm(Name = "code")] string? code,
         [FromForm(Name = "rememberme")] string? remember, [FromForm(Name = "redirect_to")] string? redirectTo)
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
@@ -151,7 +132,6 @@ public static class LogIn
                 $"{await users.CountRecoveryCodesAsync(user)} left");
         }
         await activity.RecordAsync(http, ActivityActions.LoggedIn, user.Login, user.Id);
-        await RememberSiteAddressAsync(http, db, settings, user);
         if (recoveryOnly)
         {
             // Every sign-in until then uses up a recovery code; the two-factor page asks for a new app first thing.
@@ -196,12 +176,8 @@ public static class LogIn
         return TypedResults.LocalRedirect("/login?loggedout=true");
     }
 
-    /// <summary>Only a path on this site; anything that could leave it (//host, /\host, a scheme) goes to the admin.</summary>
-    internal static string SafeReturnPath(string? path) =>
-        path is { Length: > 0 } p && p[0] == '/' && (p.Length == 1 || (p[1] != '/' && p[1] != '\\'))
-            && !p.Any(char.IsControl)
-            ? p
-            : "/admin";
+    /// <summary>Where a sign-in goes on: the path asked for when it is one on this site, else the admin.</summary>
+    private static string SafeReturnPath(string? path) => ReturnPath.Safe(path, "/admin");
 
     private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, string login, string? redirectTo, string? error)
     {

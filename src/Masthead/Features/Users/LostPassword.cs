@@ -38,11 +38,9 @@ public static partial class LostPassword
         [FromForm(Name = "user_login")] string? login)
     {
         var name = (login ?? "").Trim();
-        // The link names the site's own address, never the Host header a stranger sent; on a site without one yet
-        // (it is set at the first administrator sign-in, or in Settings) only a loopback request may name itself.
-        var siteAddress = (await settingsCache.GetAsync(db)).HomeUrl is { Length: > 0 } home ? home
-            : http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote) ? $"{http.Request.Scheme}://{http.Request.Host}"
-            : null;
+        // The link names the site's stored address, never the Host header a request carries: anyone can send any
+        // Host (even from the server itself, through a proxy), and a reset link to their host hands them the account.
+        var siteAddress = (await settingsCache.GetAsync(db)).HomeUrl is { Length: > 0 } home ? home : null;
         if (name.Length is > 0 and <= 100)
         {
             mail.Enqueue("Password reset", (services, cancellationToken) => ComposeResetMailAsync(services, name, siteAddress, cancellationToken));
@@ -117,7 +115,7 @@ public static partial class LostPassword
             """);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A password reset was asked for, but the site address (Settings → General) is not set; no link was sent.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A password reset was asked for, but no site address is stored, so no link was sent. Set it in Settings → General (or MASTHEAD_SITE_URL before the first run); links are never built from the request's Host header.")]
     private static partial void LogNoSiteAddress(ILogger logger);
 
 

@@ -281,6 +281,35 @@ public abstract class PostEditorTests
         Assert.Equal(3, await site.DbAsync(db => db.Posts.CountAsync(p => p.ParentId == id && p.Type == PostType.Revision)));
     }
 
+    /// <summary>What the editor script does as the editor loads: a lock-only POST to the autosave address.</summary>
+    private static Task<HttpResponseMessage> TakeLockAsScriptDoesAsync(HttpClient client, AngleSharp.Html.Dom.IHtmlDocument editorPage)
+    {
+        var token = editorPage.QuerySelector("#editor input[name=__RequestVerificationToken]")!;
+        return client.PostAsync(editorPage.QuerySelector("#editor")!.GetAttribute("data-autosave")!, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [token.GetAttribute("name")!] = token.GetAttribute("value")!,
+            ["lock_only"] = "1",
+        }));
+    }
+
+    [Fact]
+    public async Task PostLock_OpeningTheEditor_TakesNoLockUntilTheScriptAsksForIt()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var id = newsroom.Posts["b-published"];
+        var editor = await newsroom.SignInAsync("editor");
+        Task<bool> LockedAsync() => site.DbAsync(db => db.PostMeta.AnyAsync(m => m.PostId == id && m.Key == PostLocks.MetaKey));
+
+        var page = TestSite.Parse(await editor.GetStringAsync($"/admin/posts/{id}/edit"));
+        var lockedAfterGet = await LockedAsync();
+        using var taken = await TakeLockAsScriptDoesAsync(editor, page);
+
+        Assert.False(lockedAfterGet);
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        Assert.True(await LockedAsync());
+    }
+
     [Fact]
     public async Task PostLock_SecondEditorSeesWhoHoldsIt_TakesOver_AndTheFirstCannotOverwrite()
     {
@@ -290,7 +319,9 @@ public abstract class PostEditorTests
         var editor = await newsroom.SignInAsync("editor");
         var admin = await newsroom.SignInAsync("admin");
 
-        var editorsForm = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync($"/admin/posts/{id}/edit")), $"/admin/posts/{id}/edit");
+        var editorsPage = TestSite.Parse(await editor.GetStringAsync($"/admin/posts/{id}/edit"));
+        var editorsForm = BrowserForm.Fields(editorsPage, $"/admin/posts/{id}/edit");
+        (await TakeLockAsScriptDoesAsync(editor, editorsPage)).Dispose();
         using var second = await admin.GetAsync($"/admin/posts/{id}/edit");
         var lockPage = TestSite.Parse(await second.Content.ReadAsStringAsync());
         using var takeOver = await admin.PostAsync($"/admin/posts/{id}/take-over", new FormUrlEncodedContent(BrowserForm.Fields(lockPage, $"/admin/posts/{id}/take-over")));

@@ -16,7 +16,8 @@ public sealed class ReaderHtmlTests(ReaderHtmlTests.Site fixture) : IClassFixtur
 
         public async ValueTask InitializeAsync()
         {
-            Value = await TestSite.StartAsync(DatabaseKind.Sqlite);
+            // Canonical links are absolute only under a stored site address, here the one the environment names.
+            Value = await TestSite.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["MASTHEAD_SITE_URL"] = "http://localhost" });
             var category = await Value.AddTermAsync(Taxonomy.Category, "City Hall");
             var tag = await Value.AddTermAsync(Taxonomy.PostTag, "Budget");
             var homes = await Value.AddTermAsync(Taxonomy.PostTag, "Homes");

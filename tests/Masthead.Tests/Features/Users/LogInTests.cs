@@ -195,6 +195,26 @@ public abstract class LogInTests
         Assert.Equal("/admin", response.Headers.Location?.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/é", "/%C3%A9")]
+    [InlineData("/%E9", "/%E9")]
+    [InlineData("/admin/posts?s=café", "/admin/posts?s=caf%C3%A9")]
+    [InlineData("/admin\nLocation: https://evil.example/", "/admin")]
+    [InlineData("//evil", "/admin")]
+    [InlineData("/\\evil", "/admin")]
+    public async Task LogIn_OddRedirectTo_SignsInAndRedirectsOnThisSite(string redirectTo, string expected)
+    {
+        // On a real port: Kestrel, unlike the in-memory server, refuses a non-ASCII Location header with a 500.
+        await using var site = await TestSite.StartAsync(Kind, onRealPort: true);
+        using var client = site.SocketClient();
+
+        using var response = await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword, redirectTo);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location?.OriginalString);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.Contains("masthead_auth", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task LogIn_AuthCookie_IsHttpOnlyAndSameSiteLax()
     {
