@@ -42,10 +42,11 @@ public sealed class ReaderContext
     }
 
     /// <summary>
-    /// A URL on this site for canonical links: absolute under the stored site address, or just the path while none is
-    /// stored. Never built from the request's Host header, which any client may forge (and a cache may keep).
+    /// The canonical link of a page: absolute under the stored site address, or none at all while no address is stored
+    /// (a canonical link must be absolute). Never built from the request's Host header, which any client may forge
+    /// (and a cache may keep).
     /// </summary>
-    public string Absolute(string path) => Settings.HomeUrl.Length > 0 ? $"{Settings.HomeUrl}{path}" : path;
+    public string CanonicalUrl(string path) => Settings.HomeUrl.Length > 0 ? $"{Settings.HomeUrl}{path}" : "";
 
     /// <summary>"Title – Site", the way WordPress titles a page.</summary>
     public string DocumentTitle(string title, int pageNumber = 1)

@@ -56,7 +56,7 @@ public static class ListPosts
         var meta = new PageMetaTemplateModel(
             pageNumber > 1 ? reader.DocumentTitle(page.Title, pageNumber) : page.Title,
             page.Description,
-            reader.Absolute(page.UrlOf(pageNumber)),
+            reader.CanonicalUrl(page.UrlOf(pageNumber)),
             pageNumber > 1 ? $"{page.BodyClass} paged paged-{pageNumber}" : page.BodyClass,
             NoIndex: filter.Search is not null,
             IsHome: page.IsHome);

@@ -33,7 +33,7 @@ public static class ShowPost
         var meta = new PageMetaTemplateModel(
             reader.DocumentTitle(post.Title), post.Excerpt,
             // The page chosen as the front page is served at "/" only.
-            reader.Absolute(row.Id == reader.Settings.FrontPageId ? "/" : post.Url), bodyClass, NoIndex: preview);
+            reader.CanonicalUrl(row.Id == reader.Settings.FrontPageId ? "/" : post.Url), bodyClass, NoIndex: preview);
         return await reader.RenderAsync(templates, meta, model => model with
         {
             Post = post,

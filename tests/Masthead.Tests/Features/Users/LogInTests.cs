@@ -1,5 +1,6 @@
 using System.Net;
 using Masthead.Features.Activity;
+using Masthead.Features.Settings;
 using Masthead.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -89,6 +90,8 @@ public abstract class LogInTests
             services.AddSingleton<TimeProvider>(clock);
             services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
         });
+        // The reset mail at the end needs a stored site address to build its link.
+        await site.SetOptionAsync(SiteSettings.Names.HomeUrl, "https://news.example.org");
         HttpClient From(string address)
         {
             var client = site.Client();

@@ -118,7 +118,7 @@ public sealed partial class LostPasswordTests
     [Fact]
     public async Task LostPassword_RealOrUnknownAccount_TheRequestRunsTheSameCommands_AndNoneLooksTheAccountUp()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await StartWithSiteAddressAsync();
         (await TestSite.LogInAsync(site.Client(), "admin", TestSite.AdminPassword)).Dispose();
         var client = site.Client();
 
