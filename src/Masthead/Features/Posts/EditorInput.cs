@@ -57,6 +57,10 @@ public sealed record EditorInput
         var html = Content;
         if (IsMarkdown)
         {
+            if (NestingDepth(Content) > MaxMarkdownNesting)
+            {
+                return ("", TooDeep);
+            }
             try
             {
                 html = Markdig.Markdown.ToHtml(Content, Markdown);
@@ -64,8 +68,7 @@ public sealed record EditorInput
             catch (ArgumentException)
             {
                 // Markdig's answer to quotes, lists or brackets nested past its depth limit (thousands of ">" or "[").
-                return ("", "The Markdown is nested too deeply to be read (quotes, lists or brackets inside one another, "
-                    + "hundreds of levels deep). Flatten it, or switch the format to HTML, then save again.");
+                return ("", TooDeep);
             }
             unfiltered = false;
         }
@@ -74,6 +77,75 @@ public sealed record EditorInput
             ? (html, $"Once formatted and cleaned, the text comes to {html.Length:N0} characters; the limit is {Post.MaxContentLength:N0}. "
                 + "Shorten it, then save again.")
             : (html, null);
+    }
+
+    private const string TooDeep = "The Markdown is nested too deeply to be read (quotes, lists or brackets inside one another, "
+        + "hundreds of levels deep). Flatten it, or switch the format to HTML, then save again.";
+
+    /// <summary>
+    /// How deep quotes and lists may nest. Markdig gives up by itself only far deeper, and its work before that grows
+    /// steeply with depth (thousands of "- " on one line took it many seconds), so deeper text is refused unread.
+    /// </summary>
+    public const int MaxMarkdownNesting = 64;
+
+    /// <summary>
+    /// The deepest nesting any line opens: its leading quote markers ("&gt;"), list markers ("-", "*", "+", "1." or "1)"
+    /// followed by a space) and indentation (two spaces or a tab a level, as nested list items are indented), counted without parsing.
+    /// </summary>
+    internal static int NestingDepth(string markdown)
+    {
+        var deepest = 0;
+        foreach (var line in markdown.AsSpan().EnumerateLines())
+        {
+            int depth = 0, spaces = 0, i = 0;
+            while (i < line.Length)
+            {
+                var c = line[i];
+                if (c == ' ')
+                {
+                    spaces++;
+                    i++;
+                }
+                else if (c == '\t')
+                {
+                    spaces += 2;
+                    i++;
+                }
+                else if (c == '>')
+                {
+                    depth++;
+                    i++;
+                }
+                else if (c is '-' or '*' or '+' && i + 1 < line.Length && line[i + 1] is ' ' or '\t')
+                {
+                    depth++;
+                    i += 2;
+                }
+                else if (char.IsAsciiDigit(c))
+                {
+                    var j = i;
+                    while (j < line.Length && char.IsAsciiDigit(line[j]))
+                    {
+                        j++;
+                    }
+                    if (j + 1 < line.Length && line[j] is '.' or ')' && line[j + 1] is ' ' or '\t')
+                    {
+                        depth++;
+                        i = j + 2;
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+                else
+                {
+                    break;
+                }
+            }
+            deepest = Math.Max(deepest, depth + (spaces / 2));
+        }
+        return deepest;
     }
 
     /// <summary>The tags typed, split on commas as WordPress does, trimmed, without repeats.</summary>
