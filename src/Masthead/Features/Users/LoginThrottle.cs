@@ -73,8 +73,11 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
         }
     }
 
-    /// <summary>A whole sign-in: the run of failures ends and the address joins the ones not slowed down.</summary>
-    public async Task SucceededAsync(User user, string address)
+    /// <summary>
+    /// Ends a run of failures: at a whole sign-in, and when the owner sets a new password through the link mailed to
+    /// them, which proves them the owner as well as a sign-in does.
+    /// </summary>
+    public async Task EndRunAsync(User user)
     {
         if (user.AccessFailedCount != 0 || user.LockoutEndUtc is not null)
         {
@@ -82,6 +85,12 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
                 .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, 0).SetProperty(u => u.LockoutEndUtc, (DateTime?)null));
             Accept(user, 0, null);
         }
+    }
+
+    /// <summary>A whole sign-in: the run of failures ends and the address joins the ones not slowed down.</summary>
+    public async Task SucceededAsync(User user, string address)
+    {
+        await EndRunAsync(user);
         var row = await db.UserMeta.FirstOrDefaultAsync(m => m.UserId == user.Id && m.Key == KnownAddressesMeta);
         var known = Split(row?.Value);
         if (known.Count > 0 && known[0] == address)

@@ -78,7 +78,7 @@ public static partial class LostPassword
         ResetForm(http, antiforgery, login, key, error: null);
 
     internal static async Task<IResult> ResetAsync(
-        HttpContext http, IAntiforgery antiforgery, UserManager<User> users, ActivityLog activity,
+        HttpContext http, IAntiforgery antiforgery, UserManager<User> users, ActivityLog activity, LoginThrottle throttle,
         [FromForm(Name = "login")] string? login, [FromForm(Name = "key")] string? key,
         [FromForm(Name = "pass1")] string? password, [FromForm(Name = "pass2")] string? confirmation)
     {
@@ -97,6 +97,7 @@ public static partial class LostPassword
                 ? "This link is not valid any more: it was used already or is over an hour old. Ask for a new one."
                 : string.Join(" ", result.Errors.Select(e => e.Description)));
         }
+        await throttle.EndRunAsync(user!);
         await activity.RecordAsync(http, ActivityActions.PasswordReset, user!.Login, user.Id);
         return TypedResults.Redirect("/login?reset=true");
     }

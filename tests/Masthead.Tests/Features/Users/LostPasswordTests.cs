@@ -59,6 +59,26 @@ public sealed partial class LostPasswordTests
     [Theory]
     [InlineData(DatabaseKind.Sqlite)]
     [InlineData(DatabaseKind.Postgres)]
+    public async Task ResetPassword_AccountSlowedDownByGuesses_OwnerSignsInAtOnceFromANewAddress(DatabaseKind kind)
+    {
+        await using var site = await StartWithSiteAddressAsync(kind);
+        const string replacement = "a harbour wall in the rain, at noon";
+        // Someone has been guessing: the account is slowed down for the next quarter hour.
+        await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.AccessFailedCount, 12).SetProperty(u => u.LockoutEndUtc, (DateTime?)TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(15))));
+
+        (await PostFormAsync(site.Client(), "/login/lost", "/login/lost", new() { ["user_login"] = "admin" })).Dispose();
+        var link = await ResetLinkAsync(site);
+        using var reset = await PostFormAsync(site.Client(), link, "/login/reset", new() { ["pass1"] = replacement, ["pass2"] = replacement });
+        using var login = await TestSite.LogInAsync(site.Client(), "admin", replacement);
+
+        Assert.Equal("/login?reset=true", reset.Headers.Location?.OriginalString);
+        Assert.Equal("/admin", login.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
     public async Task LostPassword_ForgedHostHeader_LinkUsesTheStoredSiteAddress(DatabaseKind kind)
     {
         await using var site = await StartWithSiteAddressAsync(kind, onRealPort: true);
