@@ -292,7 +292,10 @@ public static class SetupFeature
         };
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<SetupState>();
-        builder.Services.AddHostedService<FirstRun>();
+        // First of all hosted services, whatever order the features are added in: the schema must be migrated (and
+        // old key files taken in) before data protection reads its key ring from the database, or the mail and
+        // publishing workers query it.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, FirstRun>());
     }
 
     /// <summary>Until the site has an administrator, every page leads to /setup.</summary>

@@ -1,7 +1,9 @@
 using System.Net;
 using Masthead.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Masthead.Tests.Features.Users;
 
@@ -46,6 +48,36 @@ public abstract class SharedKeysTests
 
         Assert.Equal(HttpStatusCode.OK, onSecond.StatusCode);
         Assert.True(await site.DbAsync(db => db.DataProtectionKeys.AnyAsync()));
+    }
+}
+
+public sealed class LegacyKeyFolderTests
+{
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Upgrade_KeysInTheOldFolder_AreTakenInSoWhatTheyProtectedStillReads(DatabaseKind kind)
+    {
+        // What an earlier version left behind: its key ring as files, and a secret protected with it.
+        var folder = Path.Combine(Path.GetTempPath(), $"masthead-legacy-keys-{Guid.NewGuid():N}");
+        var old = DataProtectionProvider.Create(new DirectoryInfo(folder), setup => setup.SetApplicationName("Masthead"));
+        var secret = old.CreateProtector("Masthead.Users.AuthenticatorKey").Protect("JBSWY3DPEHPK3PXP");
+        try
+        {
+            // The upgrade: the schema is migrated first (on PostgreSQL by `migrate`), so the key table exists and is empty
+            // when the new version starts with the old folder.
+            await using var site = await TestSite.StartAsync(kind);
+            await site.DbAsync(db => db.DataProtectionKeys.ExecuteDeleteAsync());
+            await using var upgraded = site.StartAnotherNode(new Dictionary<string, string?> { ["Accounts:KeysFolder"] = folder });
+
+            var provider = upgraded.Services.GetRequiredService<IDataProtectionProvider>();
+            Assert.Equal("JBSWY3DPEHPK3PXP", provider.CreateProtector("Masthead.Users.AuthenticatorKey").Unprotect(secret));
+            Assert.Equal(Directory.GetFiles(folder, "key-*.xml").Length, await site.DbAsync(db => db.DataProtectionKeys.CountAsync()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
 
