@@ -50,6 +50,7 @@ internal sealed partial class FirstRun(
                 "Run `dotnet run --project src/Masthead -- migrate` (with the same database settings) once, then start again.");
         }
         await services.GetRequiredService<LegacyKeyFolder>().ImportAsync(db, logger, cancellationToken);
+        await db.FillNormalizedNamesAsync(cancellationToken);
         if (await db.Users.AnyAsync(cancellationToken) || await db.Posts.AnyAsync(cancellationToken))
         {
             if (await db.Users.AnyAsync(u => u.Role == Roles.Administrator, cancellationToken))

@@ -10,6 +10,20 @@ public static class TermNames
     /// <summary>How many tags one post may carry; WordPress sets no limit, but one save must stay one small piece of work.</summary>
     public const int MaxTagsPerPost = 50;
 
+    /// <summary>Gives terms saved before lookup names existed their <see cref="Term.NormalizedName"/>, once, at start-up.</summary>
+    public static async Task FillNormalizedNamesAsync(this AppDbContext db, CancellationToken cancellationToken)
+    {
+        var unnamed = await db.Terms.Where(t => t.NormalizedName == "" && t.Name != "").ToListAsync(cancellationToken);
+        foreach (var term in unnamed)
+        {
+            term.Name = term.Name;
+        }
+        if (unnamed.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
     /// <summary>A slug no other term of <paramref name="taxonomy"/> uses, found with one query.</summary>
     public static Task<string> FreeSlugAsync(this AppDbContext db, Taxonomy taxonomy, string wanted) =>
         Slug.UniqueAsync(wanted, Slug.MaxLength, prefix => db.Terms

@@ -82,6 +82,21 @@ public abstract class TermNamesTests
     }
 
     [Fact]
+    public async Task Upgrade_TermsSavedBeforeLookupNames_GetThemFoldedAsTheApplicationFolds()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var tag = await site.AddTermAsync(Taxonomy.PostTag, Unique.Name("élections"));
+        // As a term saved by the version before lookup names is left by the migration.
+        await site.DbAsync(db => db.Terms.Where(t => t.Id == tag.Id).ExecuteUpdateAsync(set => set.SetProperty(t => t.NormalizedName, "")));
+
+        await using var upgraded = site.StartAnotherNode();
+
+        var key = await upgraded.DbAsync(db => db.Terms.Where(t => t.Id == tag.Id).Select(t => t.NormalizedName).SingleAsync());
+        Assert.Equal(tag.Name.ToUpperInvariant(), key);
+        Assert.StartsWith("ÉLECTIONS", key, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Save_TitleMakingAFullLengthSlug_CanBeSavedTwice()
     {
         var newsroom = await Newsroom.StartAsync(Kind);

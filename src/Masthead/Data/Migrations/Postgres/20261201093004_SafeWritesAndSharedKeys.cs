@@ -38,12 +38,11 @@ namespace Masthead.Data.Migrations.Postgres
                 });
 
             // Races before this version could leave a second row for a single-valued key; keep the newest so the unique
-            // indexes below can be made. Existing terms get their lookup name (upper() folds ASCII on SQLite; names
-            // saved from now on are folded fully by the application).
+            // indexes below can be made. Existing terms get their lookup name at the next start (FirstRun), folded by
+            // the application as every new name is: SQL's upper() folds only ASCII on SQLite.
             migrationBuilder.Sql("DELETE FROM \"UserMeta\" WHERE \"Id\" NOT IN (SELECT MAX(\"Id\") FROM \"UserMeta\" GROUP BY \"UserId\", \"Key\");");
             migrationBuilder.Sql("DELETE FROM \"PostMeta\" WHERE \"Key\" IN ('_wp_trash_meta_status', '_edit_lock', '_masthead_markdown', '_masthead_private_draft') "
                 + "AND \"Id\" NOT IN (SELECT MAX(\"Id\") FROM \"PostMeta\" GROUP BY \"PostId\", \"Key\");");
-            migrationBuilder.Sql("UPDATE \"Terms\" SET \"NormalizedName\" = upper(trim(\"Name\"));");
 
             migrationBuilder.CreateIndex(
                 name: "IX_UserMeta_UserId_Key",
