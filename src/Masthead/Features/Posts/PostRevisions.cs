@@ -202,10 +202,17 @@ public static class PostRevisions
             return PlainPage.Result("This post is being edited", $"<p role=\"alert\">{PlainPage.Encode(holder)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
                 StatusCodes.Status409Conflict);
         }
+        // An editor's revision may hold HTML an author is not trusted with; restoring it is saving it, so it is cleaned
+        // alike, and what is stored must fit as a save's must (cleaning can make text longer).
+        var content = PostHtml.ForStorage(revision.Content, Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        if (content.Length > Post.MaxContentLength)
+        {
+            return PlainPage.Result("Too long to restore", $"<p role=\"alert\">Once cleaned, this revision's text comes to {content.Length:N0} characters; the limit is {Post.MaxContentLength:N0}. Nothing was changed. Open the editor and copy what you need from it instead.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
+                StatusCodes.Status400BadRequest);
+        }
         await using var transaction = await db.Database.BeginTransactionAsync();
         post.Title = revision.Title;
-        // An editor's revision may hold HTML an author is not trusted with; restoring it is saving it, so it is cleaned alike.
-        post.Content = PostHtml.ForStorage(revision.Content, Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        post.Content = content;
         post.Excerpt = revision.Excerpt;
         post.ModifiedAtUtc = now;
         // Revisions hold HTML, so the post is HTML again from here.

@@ -102,6 +102,55 @@ public abstract class PostContentLimitsTests
     }
 
     [Fact]
+    public async Task RestoreRevision_LongerThanTheLimitOnceCleaned_IsRefusedAndChangesNothing()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var author = await newsroom.SignInAsync("author-a");
+        var id = newsroom.Posts["a-draft"];
+        var before = await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Content).SingleAsync());
+        // A revision an editor (who may store raw HTML) left: within the limit as stored, over it once cleaned for an author.
+        var revision = await site.DbAsync(async db =>
+        {
+            var editorId = await db.Users.Where(u => u.Login == "editor").Select(u => u.Id).SingleAsync();
+            var kept = new Post
+            {
+                Type = PostType.Revision,
+                Status = PostStatus.Inherit,
+                ParentId = id,
+                Slug = $"{id}-revision-v1",
+                Title = "Old",
+                Content = GrowsWhenCleaned,
+                AuthorId = editorId,
+                ModifiedAtUtc = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            };
+            db.Posts.Add(kept);
+            await db.SaveChangesAsync();
+            // The current text, saved after it, so the editor's is an older revision that can be restored.
+            db.Posts.Add(new Post
+            {
+                Type = PostType.Revision,
+                Status = PostStatus.Inherit,
+                ParentId = id,
+                Slug = $"{id}-revision-v1",
+                Title = "Now",
+                Content = before,
+                AuthorId = editorId,
+                ModifiedAtUtc = new DateTime(2024, 2, 1, 0, 0, 0, DateTimeKind.Utc),
+            });
+            await db.SaveChangesAsync();
+            return kept.Id;
+        });
+
+        using var restored = await BrowserForm.SubmitAsync(author, $"/admin/posts/{id}/revisions?revision={revision}",
+            $"/admin/posts/{id}/revisions/{revision}/restore", _ => { });
+
+        Assert.Equal(HttpStatusCode.BadRequest, restored.StatusCode);
+        Assert.Contains("the limit is", await restored.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Content).SingleAsync()));
+    }
+
+    [Fact]
     public async Task QuickDraft_TextLongerThanTheLimitOnceCleaned_IsRefusedAndTheTextComesBack()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
