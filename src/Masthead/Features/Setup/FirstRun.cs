@@ -51,6 +51,7 @@ internal sealed partial class FirstRun(
         }
         await services.GetRequiredService<LegacyKeyFolder>().ImportAsync(db, logger, cancellationToken);
         await db.FillNormalizedNamesAsync(cancellationToken);
+        await StoredHtmlUpgrade.RunOnceAsync(db, cancellationToken);
         if (await db.Users.AnyAsync(cancellationToken) || await db.Posts.AnyAsync(cancellationToken))
         {
             if (await db.Users.AnyAsync(u => u.Role == Roles.Administrator, cancellationToken))

@@ -151,6 +151,23 @@ public abstract class PostContentLimitsTests
     }
 
     [Fact]
+    public async Task Upgrade_StoredStoryWithAMetaRefresh_IsCleanedOnceAtStart()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var title = Unique.Name("Old story");
+        // Stored before saves dropped document elements (or by an import), and so never cleaned.
+        var post = await site.AddPostAsync(title, p => p.Content = "<p>Text.</p><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\"><BASE href=\"https://evil.example/\">");
+        await site.DbAsync(db => db.Options.Where(o => o.Name == StoredHtmlUpgrade.DoneOption).ExecuteDeleteAsync());
+
+        await using var upgraded = site.StartAnotherNode();
+
+        Assert.Equal("<p>Text.</p>", await upgraded.DbAsync(db => db.Posts.Where(p => p.Id == post.Id).Select(p => p.Content).SingleAsync()));
+        var home = await upgraded.PageAsync("/");
+        Assert.Null(home.QuerySelector("meta[http-equiv=refresh]"));
+        Assert.Null(home.QuerySelector("main base, body base"));
+    }
+
+    [Fact]
     public async Task QuickDraft_TextLongerThanTheLimitOnceCleaned_IsRefusedAndTheTextComesBack()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
