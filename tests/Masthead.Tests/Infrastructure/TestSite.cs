@@ -291,7 +291,19 @@ public sealed class TestSite : WebApplicationFactory<Program>
             await using var admin = new NpgsqlConnection(PostgresServer);
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            // FORCE may not end an autovacuum worker that is busy in the database (only a superuser may): wait for it.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+                {
+                    await Task.Delay(100);
+                }
+            }
         }
         else
         {

@@ -43,7 +43,7 @@ public static class LogIn
             return Form(http, antiforgery, login, redirectTo, Failure);
         }
         var address = LoginThrottle.Address(http);
-        if (!await throttle.MayTryAsync(user, address))
+        if (await throttle.TryClaimAsync(user, address) is not { } guess)
         {
             // Not checked at all, so guessing while the account is slowed down learns nothing; the hash is still
             // computed, so the answer takes the time a check takes.
@@ -55,6 +55,8 @@ public static class LogIn
         if (result.RequiresTwoFactor)
         {
             // The password was right; Identity holds who is signing in in a short-lived cookie until the code comes.
+            // The run of failures goes on until the code is right too.
+            await throttle.RefundAsync(user, guess);
             return TypedResults.Redirect($"/login/two-factor?redirect_to={Uri.EscapeDataString(SafeReturnPath(redirectTo))}"
                 + (remember is not null ? "&rememberme=forever" : ""));
         }
@@ -64,7 +66,7 @@ public static class LogIn
         }
         else
         {
-            await throttle.FailedAsync(user);
+            throttle.Failed(user, guess);
         }
         await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id);
         return result.Succeeded
@@ -96,11 +98,12 @@ public static class LogIn
         var usesRecoveryCode = !(given.Length == 6 && given.All(char.IsAsciiDigit));
         var address = LoginThrottle.Address(http);
         SignInResult result;
+        Guess? guess = null;
         if (given.Length is 0 or > 64)
         {
             result = SignInResult.Failed;
         }
-        else if (!await throttle.MayTryAsync(user, address))
+        else if ((guess = await throttle.TryClaimAsync(user, address)) is null)
         {
             // Slowed down (see LoginThrottle): not checked, and not counted.
             result = SignInResult.LockedOut;
@@ -117,9 +120,9 @@ public static class LogIn
         }
         if (!result.Succeeded)
         {
-            if (!result.IsLockedOut)
+            if (guess is not null)
             {
-                await throttle.FailedAsync(user);
+                throttle.Failed(user, guess);
             }
             await activity.RecordAsync(http, ActivityActions.LoginFailed, user.Login, user.Id,
                 result.IsLockedOut ? "account slowed down; code not checked" : recoveryOnly ? "authenticator key unreadable; needs a recovery code" : "wrong two-factor code");

@@ -1,5 +1,6 @@
 using Masthead.Data;
 using Masthead.Features.Mail;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Users;
@@ -25,6 +26,9 @@ namespace Masthead.Features.Users;
 /// next successful sign-in.
 /// </para>
 /// </summary>
+/// <summary>A guess let through by <see cref="LoginThrottle.TryClaimAsync"/>, with the count before and after it.</summary>
+internal sealed record Guess(int FailuresBefore, DateTime? UntilBefore, int Failures);
+
 internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox mail, AccountsOptions options)
 {
     internal const string KnownAddressesMeta = "masthead_signin_addresses";
@@ -34,43 +38,82 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
     internal static string Address(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>
-    /// Whether a guess at this account may be checked now. <paramref name="trustKnownAddresses"/> is false where the
-    /// guess comes through a signed-in session (confirming a change on the profile): that session's address proves nothing.
+    /// Lets one guess at this account through, or refuses it unchecked (null) while the account is slowed down and
+    /// the address is not one the owner signed in from. A guess let through is counted as a failure before it is
+    /// checked, in the same conditional UPDATE that checks the count it read: the check and the count are one step,
+    /// so a burst of guesses sent at once is let through one at a time and stops at the slow-down like any other.
+    /// The caller then reports how it went (<see cref="Failed"/>, <see cref="RefundAsync"/> or
+    /// <see cref="SucceededAsync"/>). <paramref name="trustKnownAddresses"/> is false where the guess comes through a
+    /// signed-in session (confirming a change on the profile): that session's address proves nothing.
     /// </summary>
-    public async Task<bool> MayTryAsync(User user, string address, bool trustKnownAddresses = true)
+    public async Task<Guess?> TryClaimAsync(User user, string address, bool trustKnownAddresses = true)
     {
-        if (user.LockoutEndUtc is not { } until || until <= clock.GetUtcNow().UtcDateTime)
+        var known = trustKnownAddresses && (await KnownAddressesAsync(user.Id)).Contains(address);
+        // Each lost round means another guess was counted, so the slow-down is reached within a few rounds; the cap only
+        // guards against a flood, where refusing beats letting a guess through uncounted.
+        for (var attempt = 0; attempt < 64; attempt++)
         {
-            return true;
-        }
-        return trustKnownAddresses && (await KnownAddressesAsync(user.Id)).Contains(address);
-    }
-
-    public async Task FailedAsync(User user)
-    {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
+            var now = clock.GetUtcNow().UtcDateTime;
             var seen = user.AccessFailedCount;
+            var seenUntil = user.LockoutEndUtc;
+            if (!known && seenUntil is { } slowedUntil && slowedUntil > now)
+            {
+                return null;
+            }
             var failures = seen + 1;
-            var until = failures >= options.AccountFailuresBeforeSlowDown
-                ? clock.GetUtcNow().UtcDateTime + Delay(failures)
-                : user.LockoutEndUtc;
-            var counted = await db.Users.Where(u => u.Id == user.Id && u.AccessFailedCount == seen)
-                .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, failures).SetProperty(u => u.LockoutEndUtc, until)) == 1;
-            if (counted)
+            var until = failures >= options.AccountFailuresBeforeSlowDown ? now + Delay(failures) : seenUntil;
+            if (await db.Users.Where(u => u.Id == user.Id && u.AccessFailedCount == seen)
+                .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, failures).SetProperty(u => u.LockoutEndUtc, until)) == 1)
             {
                 Accept(user, failures, until);
-                if (failures == options.AccountFailuresBeforeSlowDown)
-                {
-                    Notify(user);
-                }
-                return;
+                return new Guess(seen, seenUntil, failures);
             }
-            // Another request counted at the same moment: count on top of what it wrote.
             var current = await db.Users.AsNoTracking().Where(u => u.Id == user.Id)
                 .Select(u => new { u.AccessFailedCount, u.LockoutEndUtc }).SingleAsync();
             Accept(user, current.AccessFailedCount, current.LockoutEndUtc);
         }
+        return null;
+    }
+
+    /// <summary>The guess was wrong (it is counted already); the owner hears of it when it is the one that slows the account down.</summary>
+    public void Failed(User user, Guess guess)
+    {
+        if (guess.Failures == options.AccountFailuresBeforeSlowDown)
+        {
+            Notify(user);
+        }
+    }
+
+    /// <summary>
+    /// The guess was right but is not a whole sign-in (the password before its second step, a confirmation on the
+    /// profile): its count is taken back, unless others have counted since, and the run of failures goes on.
+    /// </summary>
+    public async Task RefundAsync(User user, Guess guess)
+    {
+        if (await db.Users.Where(u => u.Id == user.Id && u.AccessFailedCount == guess.Failures)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, guess.FailuresBefore).SetProperty(u => u.LockoutEndUtc, guess.UntilBefore)) == 1)
+        {
+            Accept(user, guess.FailuresBefore, guess.UntilBefore);
+        }
+    }
+
+    /// <summary>The current password, asked through a signed-in session (the profile), under the same slow-down.</summary>
+    public async Task<bool> ConfirmPasswordAsync(UserManager<User> users, User user, string? password)
+    {
+        if (await TryClaimAsync(user, "", trustKnownAddresses: false) is not { } guess)
+        {
+            return false;
+        }
+        var confirmed = password is { Length: > 0 and <= PasswordRules.MaxLength } && await users.CheckPasswordAsync(user, password);
+        if (confirmed)
+        {
+            await RefundAsync(user, guess);
+        }
+        else
+        {
+            Failed(user, guess);
+        }
+        return confirmed;
     }
 
     /// <summary>
@@ -119,16 +162,25 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
         return delay < longest ? delay : longest;
     }
 
-    /// <summary>The row changed behind the tracker's back; the tracked user takes the new values as unchanged.</summary>
+    /// <summary>
+    /// The row changed behind the tracker's back; the tracked user takes the new values as unchanged, so no later save
+    /// in this request (the activity log's, say) writes them back over what other requests have counted since.
+    /// </summary>
     private void Accept(User user, int failures, DateTime? until)
     {
         var entry = db.Entry(user);
-        entry.Property(u => u.AccessFailedCount).CurrentValue = failures;
-        entry.Property(u => u.LockoutEndUtc).CurrentValue = until;
-        if (entry.State != EntityState.Detached)
+        if (entry.State == EntityState.Detached)
         {
-            entry.Property(u => u.AccessFailedCount).OriginalValue = failures;
-            entry.Property(u => u.LockoutEndUtc).OriginalValue = until;
+            user.AccessFailedCount = failures;
+            user.LockoutEndUtc = until;
+            return;
+        }
+        foreach (var (property, value) in new (string, object?)[] { (nameof(User.AccessFailedCount), failures), (nameof(User.LockoutEndUtc), until) })
+        {
+            var tracked = entry.Property(property);
+            tracked.CurrentValue = value;
+            tracked.OriginalValue = value;
+            tracked.IsModified = false;
         }
     }
 

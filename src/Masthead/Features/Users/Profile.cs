@@ -37,7 +37,7 @@ public static class Profile
 
     internal static async Task<IResult> SaveAsync(
         HttpContext http, UserManager<User> users, AppDbContext db, IAntiforgery antiforgery, ActivityLog activity,
-        ApplicationPasswords passwords, [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "nickname")] string? nicename,
+        ApplicationPasswords passwords, LoginThrottle throttle, [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "nickname")] string? nicename,
         [FromForm(Name = "email")] string? email, [FromForm(Name = "url")] string? url,
         [FromForm(Name = "description")] string? bio, [FromForm(Name = "current_password")] string? currentPassword)
     {
@@ -72,7 +72,7 @@ public static class Profile
         // A new address is where password resets go, so changing it takes the current password; and only after
         // the password is right does the form say whether the address is taken, or a borrowed session could use it
         // to find out who has an account here.
-        else if (changingEmail && !await users.CheckPasswordAsync(user, currentPassword ?? ""))
+        else if (changingEmail && !await throttle.ConfirmPasswordAsync(users, user, currentPassword))
         {
             errors.Add("E-mail: to change it, enter your current password.");
         }
@@ -104,8 +104,8 @@ public static class Profile
 
     internal static async Task<IResult> ChangePasswordAsync(
         HttpContext http, UserManager<User> users, SignInManager<User> signIn, IAntiforgery antiforgery, ActivityLog activity,
-        ApplicationPasswords passwords, [FromForm(Name = "current_password")] string? current, [FromForm(Name = "new_password")] string? replacement,
-        [FromForm(Name = "confirm_password")] string? confirmation)
+        ApplicationPasswords passwords, LoginThrottle throttle, [FromForm(Name = "current_password")] string? current,
+        [FromForm(Name = "new_password")] string? replacement, [FromForm(Name = "confirm_password")] string? confirmation)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
@@ -115,6 +115,12 @@ public static class Profile
         if (replacement != confirmation)
         {
             return await PageAsync(http, antiforgery, passwords, user, notice: null, ["New password: the two entries differ."]);
+        }
+        // The current password is checked under the account's slow-down, as every password typed through a session is,
+        // so a borrowed session cannot guess it here at the per-address pace.
+        if (!await throttle.ConfirmPasswordAsync(users, user, current))
+        {
+            return await PageAsync(http, antiforgery, passwords, user, notice: null, ["Current password: that is not it."]);
         }
         var result = await users.ChangePasswordAsync(user, current ?? "", replacement ?? "");
         if (!result.Succeeded)

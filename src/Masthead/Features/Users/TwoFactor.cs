@@ -61,7 +61,7 @@ public static class TwoFactor
         var key = UnprotectCandidate(protection, user, candidate);
         string? error = null;
         // The password first: a wrong one must not use up the code's time step.
-        if (!await ConfirmPasswordAsync(users, throttle, user, password))
+        if (!await throttle.ConfirmPasswordAsync(users, user, password))
         {
             error = "Current password: that is not it.";
         }
@@ -150,7 +150,7 @@ public static class TwoFactor
     /// </summary>
     private static async Task<bool> ConfirmAsync(UserManager<User> users, LoginThrottle throttle, User user, string? proof)
     {
-        if (!await throttle.MayTryAsync(user, "", trustKnownAddresses: false))
+        if (await throttle.TryClaimAsync(user, "", trustKnownAddresses: false) is not { } guess)
         {
             return false;
         }
@@ -159,24 +159,13 @@ public static class TwoFactor
         var confirmed = digits.Length == 6 && digits.All(char.IsAsciiDigit)
             ? await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits)
             : proof.Length is > 0 and <= PasswordRules.MaxLength && await users.CheckPasswordAsync(user, proof);
-        if (!confirmed)
+        if (confirmed)
         {
-            await throttle.FailedAsync(user);
+            await throttle.RefundAsync(user, guess);
         }
-        return confirmed;
-    }
-
-    /// <summary>The current password, under the same slow-down rules as <see cref="ConfirmAsync"/>.</summary>
-    private static async Task<bool> ConfirmPasswordAsync(UserManager<User> users, LoginThrottle throttle, User user, string? password)
-    {
-        if (!await throttle.MayTryAsync(user, "", trustKnownAddresses: false))
+        else
         {
-            return false;
-        }
-        var confirmed = password is { Length: > 0 and <= PasswordRules.MaxLength } && await users.CheckPasswordAsync(user, password);
-        if (!confirmed)
-        {
-            await throttle.FailedAsync(user);
+            throttle.Failed(user, guess);
         }
         return confirmed;
     }

@@ -127,6 +127,31 @@ public abstract class LogInTests
     }
 
     [Fact]
+    public async Task LogIn_TwentyGuessesAtOnceFromTwentyAddresses_OnlyAsManyAsTheSlowDownAllowsAreChecked()
+    {
+        await using var site = await TestSite.StartAsync(Kind, services: services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
+        var forms = new List<(HttpClient Client, Dictionary<string, string> Fields)>();
+        for (var i = 1; i <= 20; i++)
+        {
+            var client = site.Client();
+            client.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, $"203.0.113.{i}");
+            var fields = BrowserForm.Fields(TestSite.Parse(await client.GetStringAsync("/login")), "/login");
+            fields["log"] = "admin";
+            fields["pwd"] = $"guess number {i}";
+            forms.Add((client, fields));
+        }
+
+        await Task.WhenAll(forms.Select(f => Task.Run(async () => (await f.Client.PostAsync("/login", new FormUrlEncodedContent(f.Fields))).Dispose())));
+
+        // Five guesses reach the password check (the fifth starts the slow-down); the others are turned away unchecked,
+        // however the twenty interleave.
+        var failures = await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").Select(u => u.AccessFailedCount).SingleAsync());
+        var turnedAway = await site.DbAsync(db => db.Set<ActivityEntry>().CountAsync(a => a.Detail == "account slowed down; guess not checked"));
+        var details = await site.DbAsync(db => db.Set<ActivityEntry>().Select(a => a.Action + ":" + a.Detail).ToListAsync());
+        Assert.True(failures == 5 && turnedAway == 15, $"{failures} counted, {turnedAway} turned away: {string.Join(" | ", details)}");
+    }
+
+    [Fact]
     public async Task LogIn_AccountSlowedDown_OwnerFromAnAddressTheyUsedBefore_GetsStraightIn()
     {
         await using var site = await TestSite.StartAsync(Kind, services: services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
