@@ -153,8 +153,13 @@ internal sealed partial class FirstRun(
             existing.SecurityStamp = Guid.NewGuid().ToString("N");
             existing.AccessFailedCount = 0;
             existing.LockoutEndUtc = null;
+            // Whoever recovers the site this way may not hold the account's phone: its two-factor is turned off, to
+            // be set up again from the profile.
+            string[] twoFactorKeys = [UserStore.AuthenticatorKeyMeta, UserStore.TwoFactorEnabledMeta, UserStore.RecoveryCodesMeta];
+            var twoFactorWasOn = await db.UserMeta.Where(m => m.UserId == existing.Id && twoFactorKeys.Contains(m.Key))
+                .ExecuteDeleteAsync(cancellationToken) > 0;
             await db.SaveChangesAsync(cancellationToken);
-            LogPromoted(logger, existing.Login);
+            LogPromoted(logger, existing.Login, twoFactorWasOn ? " Its two-factor sign-in was turned off." : "");
             return;
         }
         if (placeholder is not null)
@@ -274,8 +279,8 @@ internal sealed partial class FirstRun(
     [LoggerMessage(Level = LogLevel.Information, Message = "Site ready. Log in at /login with your administrator account.")]
     private static partial void LogExistingSite(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The site had no administrator; '{Login}' is one again, with the password from MASTHEAD_ADMIN_PASSWORD.")]
-    private static partial void LogPromoted(ILogger logger, string login);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The site had no administrator; '{Login}' is one again, with the password from MASTHEAD_ADMIN_PASSWORD.{TwoFactor}")]
+    private static partial void LogPromoted(ILogger logger, string login, string twoFactor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "New site created. Log in at /login as '{Login}' with the password you gave.")]
     private static partial void LogCreated(ILogger logger, string login);

@@ -134,24 +134,15 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
     public async Task SucceededAsync(User user, string address)
     {
         await EndRunAsync(user);
-        var row = await db.UserMeta.FirstOrDefaultAsync(m => m.UserId == user.Id && m.Key == KnownAddressesMeta);
-        var known = Split(row?.Value);
+        var known = await KnownAddressesAsync(user.Id);
         if (known.Count > 0 && known[0] == address)
         {
             return;
         }
         known.Remove(address);
         known.Insert(0, address);
-        var value = string.Join(' ', known.Take(KnownAddressesKept));
-        if (row is null)
-        {
-            db.UserMeta.Add(new UserMeta { UserId = user.Id, Key = KnownAddressesMeta, Value = value });
-        }
-        else
-        {
-            row.Value = value;
-        }
-        await db.SaveChangesAsync();
+        // One upsert: two first sign-ins at once must not both insert the row (the later list wins, which is harmless).
+        await db.UpsertUserMetaAsync(user.Id, KnownAddressesMeta, string.Join(' ', known.Take(KnownAddressesKept)));
     }
 
     private TimeSpan Delay(int failures)
