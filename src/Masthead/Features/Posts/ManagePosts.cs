@@ -59,7 +59,12 @@ public static class ManagePosts
 
     private static async Task<IResult> ChangeAsync(HttpContext http, AppDbContext db, ActivityLog activity, PostType type, int id, Change change)
     {
-        var done = TypedResults.Redirect(change == Change.Trash ? $"/admin/{PathOf(type)}?trashed=1" : $"/admin/{PathOf(type)}?post_status=trash");
+        var done = TypedResults.Redirect(change switch
+        {
+            Change.Trash => $"/admin/{PathOf(type)}?trashed=1",
+            Change.Restore => $"/admin/{PathOf(type)}?post_status=trash&restored=1",
+            _ => $"/admin/{PathOf(type)}?post_status=trash&deleted=1",
+        });
         // Read, check and write in one transaction; the post's status is also checked by the UPDATE itself (a
         // concurrency token), so of six "Move to Trash" clicks at once one trashes the post and the rest find it done.
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -350,6 +355,8 @@ public static class ManagePosts
         var paging = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. {(page > 1 ? $"<a href=\"{PlainPage.Encode(Link(page - 1))}\">Previous</a> " : "")}{(page < pages ? $"<a href=\"{PlainPage.Encode(Link(page + 1))}\">Next</a>" : "")}</p></nav>";
         var body = $"""
             {(query.ContainsKey("trashed") ? "<p role=\"status\">Moved to the Trash.</p>" : "")}
+            {(query.ContainsKey("restored") ? "<p role=\"status\">Restored from the Trash.</p>" : "")}
+            {(query.ContainsKey("deleted") ? "<p role=\"status\">Deleted permanently.</p>" : "")}
             <p><a href="/admin">Dashboard</a> · <a href="/admin/{path}/new">Add New {(type == PostType.Page ? "Page" : "Post")}</a></p>
             {bulkResult}
             <p>{viewLinks}</p>

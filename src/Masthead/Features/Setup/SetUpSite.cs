@@ -154,6 +154,8 @@ public static class SetUpSite
             .ExecuteUpdateAsync(set => set
                 .SetProperty(u => u.Role, Roles.Administrator)
                 .SetProperty(u => u.Login, login)
+                // The byline and the dashboard greet the administrator by the name they chose, as WordPress does.
+                .SetProperty(u => u.DisplayName, login)
                 .SetProperty(u => u.Email, email)
                 .SetProperty(u => u.PasswordHash, passwordHash)
                 .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N"))) == 1;

@@ -71,7 +71,8 @@ public static class TwoFactor
         }
         else if (!await oneTimeCodes.ValidateWithKeyAsync(user, key, Digits(code)))
         {
-            error = "Code: that is not the code your app shows now. Check the app's clock, then try the newest code.";
+            error = "Code: that is not the code for the key on this page. Each time this page opens it shows a new key: if you "
+                + "scanned an earlier one, remove that entry from your app and scan the code below. Otherwise check the app's clock.";
         }
         if (error is not null)
         {

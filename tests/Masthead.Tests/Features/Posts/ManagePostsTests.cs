@@ -56,9 +56,11 @@ public abstract class ManagePostsTests
 
         (await BrowserForm.SubmitAsync(editor, "/admin/posts", $"/admin/posts/{id}/trash", _ => { })).Dispose();
         var trash = TestSite.Parse(await editor.GetStringAsync("/admin/posts?post_status=trash"));
-        (await BrowserForm.SubmitAsync(editor, "/admin/posts?post_status=trash", $"/admin/posts/{id}/restore", _ => { })).Dispose();
+        using var restored = await BrowserForm.SubmitAsync(editor, "/admin/posts?post_status=trash", $"/admin/posts/{id}/restore", _ => { });
+        var after = TestSite.Parse(await editor.GetStringAsync(restored.Headers.Location!.OriginalString));
 
         Assert.Single(trash.QuerySelectorAll("tbody tr"));
+        Assert.Equal("Restored from the Trash.", after.QuerySelector("[role=status]")?.TextContent);
         Assert.Equal(PostStatus.Pending, await site.DbAsync(db => db.Posts.Where(p => p.Id == id).Select(p => p.Status).SingleAsync()));
     }
 

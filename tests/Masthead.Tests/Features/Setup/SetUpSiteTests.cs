@@ -59,7 +59,7 @@ public sealed class SetUpSiteTests
         using var dashboard = await client.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         var admin = await site.DbAsync(db => db.Users.SingleAsync());
-        Assert.Equal(("linh", "linh@example.org", Roles.Administrator), (admin.Login, admin.Email, admin.Role));
+        Assert.Equal(("linh", "linh", "linh@example.org", Roles.Administrator), (admin.Login, admin.DisplayName, admin.Email, admin.Role));
         Assert.True(await site.DbAsync(db => db.Posts.Where(p => p.Title == "Hello world!").AllAsync(p => p.AuthorId == admin.Id)));
         var options = await site.DbAsync(db => db.Options.ToDictionaryAsync(o => o.Name, o => o.Value));
         Assert.Equal("Harbour News", options["blogname"]);
