@@ -44,6 +44,8 @@ public sealed class EditSettingsTests
     {
         await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
         var admin = await AdminAsync(site);
+        // Canonical links are absolute, so only a site with a stored address has them.
+        await site.SetOptionAsync(SiteSettings.Names.HomeUrl, "https://news.example.org");
         var welcome = await site.AddPostAsync("Welcome", p => p.Type = Masthead.Features.Posts.PostType.Page);
         var news = await site.AddPostAsync("News", p => p.Type = Masthead.Features.Posts.PostType.Page);
 
@@ -59,7 +61,7 @@ public sealed class EditSettingsTests
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var home = await site.PageAsync("/");
         Assert.Equal("Welcome", home.QuerySelector("main h1")!.TextContent.Trim());
-        Assert.EndsWith("/", home.QuerySelector("link[rel=canonical]")!.GetAttribute("href")!, StringComparison.Ordinal);
+        Assert.Equal("https://news.example.org/", home.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
         using var ownAddress = await site.Client().GetAsync("/welcome/");
         Assert.Equal(HttpStatusCode.MovedPermanently, ownAddress.StatusCode);
         Assert.Equal("/", ownAddress.Headers.Location?.OriginalString);
