@@ -124,7 +124,10 @@ trap 'exit 130' INT TERM
 log "starting Masthead on $MASTHEAD_BASE"
 # `exec` so $! is the server itself (its PID is what we stop and what bench.sh samples memory of).
 # shellcheck disable=SC2086 # MASTHEAD_ARGS is a list of words on purpose
-(cd "$APP" && exec dotnet Masthead.dll --urls "$MASTHEAD_BASE" ${MASTHEAD_ARGS:-}) > "$OUT/masthead.log" 2>&1 &
+# The generated site has no administrator yet: name one, as a deploy would, so pages are served rather than led to
+# /setup (which a measurement would otherwise time instead of the real pages).
+(cd "$APP" && MASTHEAD_ADMIN_PASSWORD="bench-admin-$(date +%s)-not-secret" MASTHEAD_SITE_URL="$MASTHEAD_BASE" \
+  exec dotnet Masthead.dll --urls "$MASTHEAD_BASE" ${MASTHEAD_ARGS:-}) > "$OUT/masthead.log" 2>&1 &
 MASTHEAD_PID=$!
 for i in $(seq 120); do
   curl -s -o /dev/null --max-time 2 "$MASTHEAD_BASE/healthz" && break
@@ -175,6 +178,19 @@ page_sizes() {  # base paths-file side
 }
 page_sizes "$MASTHEAD_BASE" "$OUT/masthead-paths.tsv" masthead > "$OUT/page-sizes.tsv"
 cat "$OUT/masthead-paths.tsv"
+# Only real pages are measured: every path must answer 200 with a whole page (not a redirect, not the /setup form,
+# not an error page), or nothing is reported.
+real_pages() {  # base paths-file
+  grep -vE '^\s*(#|$)' "$2" | while IFS=$'\t' read -r name path; do
+    body="$(curl -s -w '\n%{http_code}' --max-time 30 "$1$path")"
+    status="${body##*$'\n'}"; body="${body%$'\n'*}"
+    if [ "$status" != 200 ] || [ "${#body}" -lt "${MIN_PAGE_BYTES:-5000}" ] || grep -q 'action="/setup"' <<<"$body"; then
+      echo "$name ($path) answered $status with ${#body} bytes"
+    fi
+  done
+}
+NOT_REAL="$(real_pages "$MASTHEAD_BASE" "$OUT/masthead-paths.tsv")"
+[ -z "$NOT_REAL" ] || die "refusing to measure, these are not the real pages: $NOT_REAL"
 
 # A fresh .NET process compiles code at first use and recompiles hot methods (tiered compilation, PGO) over
 # its first seconds of load, while WordPress's opcache has been warm since setup: load every path for a few
@@ -191,6 +207,8 @@ WP=
 if [ -z "${SKIP_WP:-}" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$WP_BASE/" || true)" = 200 ]; then
   WP=1
   page_sizes "$WP_BASE" "$OUT/wordpress-paths.tsv" wordpress >> "$OUT/page-sizes.tsv"
+  NOT_REAL="$(real_pages "$WP_BASE" "$OUT/wordpress-paths.tsv")"
+  [ -z "$NOT_REAL" ] || die "refusing to measure WordPress, these are not its real pages: $NOT_REAL"
 else
   log "WordPress not measured (SKIP_WP set, or $WP_BASE does not answer 200): Masthead only, no ratios"
 fi
@@ -223,6 +241,12 @@ for name in "${NAMES[@]}"; do
   MEM_PIDS="$MASTHEAD_PID" bash "$ANCHOR_DIR/bench.sh" "$MASTHEAD_BASE" "$OUT/masthead-$name.tsv" "$OUT/masthead/$name"
 done
 kill "$NOISE_PID" 2>/dev/null || true
+# The same pages after the load, and no answer under load other than 2xx: otherwise the figures are not of pages.
+NOT_REAL="$(real_pages "$MASTHEAD_BASE" "$OUT/masthead-paths.tsv")"
+[ -z "$NOT_REAL" ] || die "refusing to report, after the load these were not the real pages: $NOT_REAL"
+if grep -rl 'Non-2xx' "$OUT/masthead" "$OUT/wordpress" 2>/dev/null | grep -q .; then
+  die "refusing to report: wrk saw non-2xx answers in $(grep -rl 'Non-2xx' "$OUT/masthead" "$OUT/wordpress" | head -3 | tr '\n' ' ')"
+fi
 # A server error during the run would make its req/s meaningless: keep the evidence.
 grep -aE '^(fail|crit)|Exception' "$OUT/masthead.log" | head -5 || true
 
