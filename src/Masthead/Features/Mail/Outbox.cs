@@ -18,22 +18,61 @@ public delegate Task<OutgoingMail?> ComposeMail(IServiceProvider services, Cance
 /// </summary>
 public sealed partial class Outbox(ILogger<Outbox> logger)
 {
-    // Bounded so a flood of requests cannot fill memory; past the bound, new messages are dropped and logged.
-    private readonly Channel<(string Name, ComposeMail Compose)> _channel = Channel.CreateBounded<(string, ComposeMail)>(
-        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private const int Capacity = 1000;
 
-    public void Enqueue(OutgoingMail mail) => Enqueue(mail.Subject, (_, _) => Task.FromResult<OutgoingMail?>(mail));
+    /// <summary>
+    /// How many of the queued items may be messages still to be written. Anyone can ask for those (every lost-password
+    /// request queues one, for a real account or not), so a flood of them must leave room for the rest: a notice to
+    /// an account owner that their account is being guessed at is never crowded out by the guessing.
+    /// </summary>
+    private const int MaxToCompose = 200;
+
+    // Bounded so a flood of requests cannot fill memory; past the bound, new messages are dropped and logged.
+    private readonly Channel<(string Name, ComposeMail Compose, bool Composed)> _channel = Channel.CreateBounded<(string, ComposeMail, bool)>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    private int _toCompose;
+
+    public void Enqueue(OutgoingMail mail)
+    {
+        if (!_channel.Writer.TryWrite((mail.Subject, (_, _) => Task.FromResult<OutgoingMail?>(mail), false)))
+        {
+            LogDropped(logger, mail.Subject);
+        }
+    }
 
     /// <summary>Queues a message the worker writes later; <paramref name="name"/> is what the log calls it.</summary>
     public void Enqueue(string name, ComposeMail compose)
     {
-        if (!_channel.Writer.TryWrite((name, compose)))
+        if (Interlocked.Increment(ref _toCompose) > MaxToCompose || !_channel.Writer.TryWrite((name, compose, true)))
         {
+            Interlocked.Decrement(ref _toCompose);
             LogDropped(logger, name);
         }
     }
 
-    internal ChannelReader<(string Name, ComposeMail Compose)> Reader => _channel.Reader;
+    /// <summary>The next item for the worker, which tells the outbox it has taken it.</summary>
+    internal bool TryTake(out (string Name, ComposeMail Compose) item)
+    {
+        if (_channel.Reader.TryRead(out var queued))
+        {
+            Taken(queued.Composed);
+            item = (queued.Name, queued.Compose);
+            return true;
+        }
+        item = default;
+        return false;
+    }
+
+    internal ValueTask<bool> WaitToTakeAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    private void Taken(bool composed)
+    {
+        if (composed)
+        {
+            Interlocked.Decrement(ref _toCompose);
+        }
+    }
 
     /// <summary>No more messages are taken; what is queued is still sent.</summary>
     internal void Complete() => _channel.Writer.TryComplete();
@@ -48,9 +87,12 @@ internal sealed partial class MailWorker(Outbox queue, MailSender sender, IServi
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Not ended by stoppingToken: the loop ends when StopAsync completes the queue and the last message is out.
-        await foreach (var item in queue.Reader.ReadAllAsync(CancellationToken.None))
+        while (await queue.WaitToTakeAsync(CancellationToken.None))
         {
-            await SendOneAsync(item.Name, item.Compose);
+            while (queue.TryTake(out var item))
+            {
+                await SendOneAsync(item.Name, item.Compose);
+            }
         }
     }
 
@@ -63,7 +105,7 @@ internal sealed partial class MailWorker(Outbox queue, MailSender sender, IServi
         // (Only when the loop is over: the queue has a single reader.)
         if (ExecuteTask is null || ExecuteTask.IsCompleted)
         {
-            while (!cancellationToken.IsCancellationRequested && queue.Reader.TryRead(out var item))
+            while (!cancellationToken.IsCancellationRequested && queue.TryTake(out var item))
             {
                 await SendOneAsync(item.Name, item.Compose);
             }

@@ -40,6 +40,26 @@ public sealed class OutboxTests : IDisposable
         Assert.False(Directory.Exists(_folder) && Directory.GetFiles(_folder, "*.eml").Length > 0);
     }
 
+    [Fact]
+    public async Task Outbox_FloodOfMessagesToWriteLater_LeavesRoomForAReadyNotice()
+    {
+        var outbox = new Outbox(NullLogger<Outbox>.Instance);
+        var sender = new MailSender(new MailOptions { PickupFolder = _folder }, new HostingEnvironment { ContentRootPath = _folder });
+        // A thousand lost-password requests for made-up names queue a thousand jobs that will write nothing.
+        for (var i = 0; i < 1000; i++)
+        {
+            outbox.Enqueue("Password reset", (_, _) => Task.FromResult<OutgoingMail?>(null));
+        }
+
+        outbox.Enqueue(new OutgoingMail("owner@example.org", "Sign-in attempts on your account are being slowed down", "Hello."));
+        using var worker = new MailWorker(outbox, sender, Scopes(), NullLogger<MailWorker>.Instance);
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+
+        var sent = Assert.Single(Directory.GetFiles(_folder, "*.eml"));
+        Assert.Contains("owner@example.org", await File.ReadAllTextAsync(sent, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     private static IServiceScopeFactory Scopes() => new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
 
     public void Dispose()
