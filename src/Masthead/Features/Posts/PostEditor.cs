@@ -259,7 +259,15 @@ public static class PostEditor
         var tagIds = type == PostType.Post ? await db.EnsureTagsAsync(input.TagNames) : [];
         try
         {
-            post = await WriteAsync(db, post, type, input, status, publishedAt, now, me, authorId, parentId, html, tagIds, canEditOthers, canManageCategories);
+            var (saved, takenBy) = await WriteAsync(db, post, type, input, status, publishedAt, now, me, authorId, parentId, html, tagIds, canEditOthers, canManageCategories);
+            if (takenBy is not null)
+            {
+                db.ForgetPendingChanges();
+                return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input,
+                    [$"{takenBy} took over this {WpName.Of(type)} while you were saving, so your changes were not saved. Copy what you need from below."],
+                    StatusCodes.Status409Conflict, now, offerAutosave: false);
+            }
+            post = saved;
         }
         catch (DbUpdateException conflict) when (conflict.IsConflict())
         {
@@ -283,8 +291,11 @@ public static class PostEditor
         return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{post.Id}/edit?message={message}");
     }
 
-    /// <summary>The save itself, in one transaction: the post, its terms and meta, a revision and the writer's lock.</summary>
-    private static async Task<Post> WriteAsync(AppDbContext db, Post? existing, PostType type, EditorInput input, PostStatus status, DateTime publishedAt,
+    /// <summary>
+    /// The save itself, in one transaction: the post, its terms and meta, a revision and the writer's lock. If someone
+    /// else took the post since the check before, nothing is committed and their name comes back.
+    /// </summary>
+    private static async Task<(Post Post, string? TakenBy)> WriteAsync(AppDbContext db, Post? existing, PostType type, EditorInput input, PostStatus status, DateTime publishedAt,
         DateTime now, int me, int authorId, int? parentId, string html, List<int> tagIds, bool canEditOthers, bool canManageCategories)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -324,11 +335,14 @@ public static class PostEditor
         // A draft meant to go out privately remembers it (its status says draft until it is published).
         await SetMetaAsync(db, post.Id, EditorInput.PrivateDraftMeta, input.Visibility == Visibility.Private && status != PostStatus.Private ? "1" : null);
         await PostRevisions.SaveAsync(db, post, me, now);
-        await PostLocks.TakeAsync(db, post.Id, me, now);
+        if (await PostLocks.TryTakeAsync(db, post.Id, me, now) is { } takenBy)
+        {
+            return (post, takenBy);
+        }
         await db.SaveChangesAsync();
 
         await transaction.CommitAsync();
-        return post;
+        return (post, null);
     }
 
     /// <summary>Whether <paramref name="parentId"/> is a page that is neither this page nor below it.</summary>

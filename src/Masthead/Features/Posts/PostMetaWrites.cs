@@ -7,9 +7,11 @@ public static class PostMetaWrites
 {
     /// <summary>
     /// Sets a single-valued meta key (one of <see cref="PostMeta.SingleValuedKeys"/>) in one statement that inserts or
-    /// updates, the same SQL on SQLite and PostgreSQL (both infer the filtered unique index from the WHERE).
+    /// updates, the same SQL on SQLite and PostgreSQL (both infer the filtered unique index from the WHERE). With
+    /// <paramref name="expected"/>, an existing row is changed only if it still holds that value (compare-and-set);
+    /// the answer is the number of rows written, 0 when the compare failed.
     /// </summary>
-    public static Task<int> UpsertPostMetaAsync(this AppDbContext db, int postId, string key, string value)
+    public static Task<int> UpsertPostMetaAsync(this AppDbContext db, int postId, string key, string value, string? expected = null)
     {
         if (!PostMeta.SingleValuedKeys.Contains(key))
         {
@@ -20,8 +22,9 @@ public static class PostMetaWrites
             $$"""
             INSERT INTO "PostMeta" ("PostId", "Key", "Value") VALUES ({0}, {1}, {2})
             ON CONFLICT ("PostId", "Key") WHERE {{PostMeta.SingleValuedFilter}} DO UPDATE SET "Value" = excluded."Value"
+            {{(expected is null ? "" : "WHERE \"PostMeta\".\"Value\" = {3}")}}
             """,
-            postId, key, value);
+            postId, key, value, expected ?? "");
 #pragma warning restore EF1002
     }
 }

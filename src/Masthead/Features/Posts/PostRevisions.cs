@@ -84,13 +84,14 @@ public static class PostRevisions
         }
         var me = PostPermissions.UserId(http.User) ?? 0;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (await PostLocks.HolderAsync(db, id, me, now) is { } holder)
+        // Checking who holds the post and renewing the writer's lock are one step, so two tabs or two writers opening
+        // a free post at once cannot both come away holding it.
+        if (await PostLocks.TryTakeAsync(db, id, me, now) is { } holder)
         {
             return TypedResults.Conflict(new { message = $"{holder} is editing this {WpName.Of(type)} now; your changes were not autosaved." });
         }
         if (form.ContainsKey("lock_only"))
         {
-            await PostLocks.TakeAsync(db, id, me, now);
             return TypedResults.Ok(new { lockOnly = true });
         }
         var input = EditorInput.FromForm(form);
@@ -120,7 +121,6 @@ public static class PostRevisions
         await db.SaveChangesAsync();
         await PostEditor.SetMetaAsync(db, autosave.Id, EditorInput.MarkdownMeta, input.IsMarkdown ? input.Content : null);
         await db.SaveChangesAsync();
-        await PostLocks.TakeAsync(db, id, me, now);
         await transaction.CommitAsync();
         return TypedResults.Ok(new { savedAt = now });
     }

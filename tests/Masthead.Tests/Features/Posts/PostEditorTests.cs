@@ -293,6 +293,28 @@ public abstract class PostEditorTests
     }
 
     [Fact]
+    public async Task PostLock_TwoEditorsOpeningAFreePostAtOnce_OneGetsItTheOtherIsTold()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var editor = await newsroom.SignInAsync("editor");
+        var admin = await newsroom.SignInAsync("admin");
+        // A few rounds on fresh posts, so the two requests really meet in some of them.
+        for (var round = 0; round < 4; round++)
+        {
+            var post = await site.AddPostAsync(Unique.Name("Contested"));
+            var url = $"/admin/posts/{post.Id}/edit";
+            var pages = await Task.WhenAll(editor.GetStringAsync(url), admin.GetStringAsync(url));
+
+            var answers = await Task.WhenAll(
+                Task.Run(async () => { using var r = await TakeLockAsScriptDoesAsync(editor, TestSite.Parse(pages[0])); return r.StatusCode; }),
+                Task.Run(async () => { using var r = await TakeLockAsScriptDoesAsync(admin, TestSite.Parse(pages[1])); return r.StatusCode; }));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
+        }
+    }
+
+    [Fact]
     public async Task PostLock_OpeningTheEditor_TakesNoLockUntilTheScriptAsksForIt()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
