@@ -79,8 +79,8 @@ public sealed record EditorInput
             : (html, null);
     }
 
-    private const string TooDeep = "The Markdown is nested too deeply to be read (quotes, lists or brackets inside one another, "
-        + "hundreds of levels deep). Flatten it, or switch the format to HTML, then save again.";
+    private static readonly string TooDeep = $"The Markdown is nested too deeply to be read (quotes, lists or brackets inside one "
+        + $"another, more than {MaxMarkdownNesting} levels deep). Flatten it, or switch the format to HTML, then save again.";
 
     /// <summary>
     /// How deep quotes and lists may nest. Markdig gives up by itself only far deeper, and its work before that grows
@@ -143,7 +143,9 @@ public sealed record EditorInput
                     break;
                 }
             }
-            deepest = Math.Max(deepest, depth + (spaces / 2));
+            // Indentation alone (code, a continued paragraph, a blank line of spaces) opens nothing; in front of
+            // quote or list markers it is how lists nest.
+            deepest = Math.Max(deepest, depth == 0 ? 0 : depth + (spaces / 2));
         }
         return deepest;
     }

@@ -197,7 +197,7 @@ public static class PostRevisions
         }
         var me = PostPermissions.UserId(http.User) ?? 0;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (await PostLocks.HolderAsync(db, id, me, now) is { } holder)
+        if (await PostLocks.TryTakeAsync(db, id, me, now) is { } holder)
         {
             return PlainPage.Result("This post is being edited", $"<p role=\"alert\">{PlainPage.Encode(holder)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
                 StatusCodes.Status409Conflict);

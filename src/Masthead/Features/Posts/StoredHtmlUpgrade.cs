@@ -1,5 +1,4 @@
 using Masthead.Data;
-using Masthead.Features.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Posts;
@@ -29,7 +28,10 @@ public static class StoredHtmlUpgrade
         {
             post.Content = PostHtml.WithoutDocumentElements(post.Content);
         }
-        await db.SetOptionAsync(DoneOption, "1");
         await db.SaveChangesAsync(cancellationToken);
+        // One statement: two nodes upgrading at once both clean (the same result) and neither fails on the option.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Options" ("Name", "Value") VALUES ({DoneOption}, '1') ON CONFLICT ("Name") DO NOTHING
+            """, cancellationToken);
     }
 }

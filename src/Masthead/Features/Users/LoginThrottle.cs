@@ -97,12 +97,15 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
         }
     }
 
-    /// <summary>The current password, asked through a signed-in session (the profile), under the same slow-down.</summary>
-    public async Task<bool> ConfirmPasswordAsync(UserManager<User> users, User user, string? password)
+    /// <summary>
+    /// The current password, asked through a signed-in session (the profile), under the same slow-down; null when it
+    /// is right, else the words to show (a wrong password, or one not checked while the account is slowed down).
+    /// </summary>
+    public async Task<string?> ConfirmPasswordAsync(UserManager<User> users, User user, string? password)
     {
         if (await TryClaimAsync(user, "", trustKnownAddresses: false) is not { } guess)
         {
-            return false;
+            return SlowedDownMessage;
         }
         var confirmed = password is { Length: > 0 and <= PasswordRules.MaxLength } && await users.CheckPasswordAsync(user, password);
         if (confirmed)
@@ -113,8 +116,12 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
         {
             Failed(user, guess);
         }
-        return confirmed;
+        return confirmed ? null : "Current password: that is not it.";
     }
+
+    /// <summary>What a signed-in user is told when their password was not checked because the account is slowed down.</summary>
+    public const string SlowedDownMessage = "Current password: not checked, because of many wrong passwords for this account just now. "
+        + "Wait a few minutes and try again, or choose a new password with \"Lost your password?\" on the sign-in page.";
 
     /// <summary>
     /// Ends a run of failures: at a whole sign-in, and when the owner sets a new password through the link mailed to

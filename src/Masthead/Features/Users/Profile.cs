@@ -72,9 +72,9 @@ public static class Profile
         // A new address is where password resets go, so changing it takes the current password; and only after
         // the password is right does the form say whether the address is taken, or a borrowed session could use it
         // to find out who has an account here.
-        else if (changingEmail && !await throttle.ConfirmPasswordAsync(users, user, currentPassword))
+        else if (changingEmail && await throttle.ConfirmPasswordAsync(users, user, currentPassword) is { } wrong)
         {
-            errors.Add("E-mail: to change it, enter your current password.");
+            errors.Add(wrong == LoginThrottle.SlowedDownMessage ? wrong : "E-mail: to change it, enter your current password.");
         }
         else if (changingEmail && await ManageUsers.EmailTakenAsync(db, email, user.Id))
         {
@@ -118,9 +118,9 @@ public static class Profile
         }
         // The current password is checked under the account's slow-down, as every password typed through a session is,
         // so a borrowed session cannot guess it here at the per-address pace.
-        if (!await throttle.ConfirmPasswordAsync(users, user, current))
+        if (await throttle.ConfirmPasswordAsync(users, user, current) is { } wrong)
         {
-            return await PageAsync(http, antiforgery, passwords, user, notice: null, ["Current password: that is not it."]);
+            return await PageAsync(http, antiforgery, passwords, user, notice: null, [wrong]);
         }
         var result = await users.ChangePasswordAsync(user, current ?? "", replacement ?? "");
         if (!result.Succeeded)

@@ -61,9 +61,9 @@ public static class TwoFactor
         var key = UnprotectCandidate(protection, user, candidate);
         string? error = null;
         // The password first: a wrong one must not use up the code's time step.
-        if (!await throttle.ConfirmPasswordAsync(users, user, password))
+        if (await throttle.ConfirmPasswordAsync(users, user, password) is { } wrong)
         {
-            error = "Current password: that is not it.";
+            error = wrong;
         }
         else if (key is null)
         {

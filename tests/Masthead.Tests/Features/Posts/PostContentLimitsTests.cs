@@ -26,7 +26,9 @@ public abstract class PostContentLimitsTests
     [Theory]
     [InlineData("> a quote\n\n- a list\n  - inside it\n\n1. first\n2. second", 2)]
     [InlineData("-----\n***\n2024. A year to remember", 1)]
-    [InlineData("        indented code", 4)]
+    [InlineData("        indented code", 0)]
+    [InlineData("a paragraph\n                                                                                                                                          \nand a blank line of spaces", 0)]
+    [InlineData("- one\n  - two\n    - three", 3)]
     public void NestingDepth_OrdinaryMarkdown_IsShallow(string markdown, int depth) =>
         Assert.Equal(depth, EditorInput.NestingDepth(markdown));
 

@@ -26,6 +26,30 @@ public sealed class ProfileTests
         ["current_password"] = TestSite.AdminPassword,
     };
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task ChangePassword_WhileTheAccountIsSlowedDown_SaysSoInsteadOfWrongPassword(DatabaseKind kind)
+    {
+        await using var site = await TestSite.StartAsync(kind);
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+        // Someone elsewhere is guessing at this account: it is slowed down for the next quarter hour.
+        await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.AccessFailedCount, 9).SetProperty(u => u.LockoutEndUtc, (DateTime?)TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(15))));
+
+        using var response = await SubmitAsync(client, "/admin/profile/password", new()
+        {
+            ["current_password"] = TestSite.AdminPassword,
+            ["new_password"] = "a different long password for the test",
+            ["confirm_password"] = "a different long password for the test",
+        });
+
+        var alert = TestSite.Parse(await response.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")?.TextContent ?? "";
+        Assert.Contains("not checked", alert, StringComparison.Ordinal);
+        Assert.DoesNotContain("that is not it", alert, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SaveProfile_NewNicename_MovesTheAuthorArchive()
     {
