@@ -293,9 +293,10 @@ public static class SetupFeature
     {
         var options = new FirstRunOptions
         {
-            AdminEmail = builder.Configuration["MASTHEAD_ADMIN_EMAIL"],
-            AdminPassword = builder.Configuration["MASTHEAD_ADMIN_PASSWORD"],
-            SiteUrl = builder.Configuration["MASTHEAD_SITE_URL"] ?? builder.Configuration["Site:Url"],
+            // An empty value is no value, so a setting can be cleared (as the tests clear what a developer's shell holds).
+            AdminEmail = NonEmpty(builder.Configuration["MASTHEAD_ADMIN_EMAIL"]),
+            AdminPassword = NonEmpty(builder.Configuration["MASTHEAD_ADMIN_PASSWORD"]),
+            SiteUrl = NonEmpty(builder.Configuration["MASTHEAD_SITE_URL"]) ?? NonEmpty(builder.Configuration["Site:Url"]),
         };
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<SetupState>();
@@ -304,6 +305,8 @@ public static class SetupFeature
         // publishing workers query it.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, FirstRun>());
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>Until the site has an administrator, every page leads to /setup.</summary>
     public static void UseSetup(this WebApplication app) => app.Use(SetUpSite.RedirectUntilSetUp);
