@@ -57,6 +57,29 @@ public sealed class TestSite : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// The mail sent before now, once the worker has provably finished with everything queued so far: a marker is
+    /// queued behind it and waited for (the worker sends in order). So "no mail was sent" cannot pass merely because
+    /// the worker had not got to it yet.
+    /// </summary>
+    public async Task<string[]> MailSentSoFarAsync()
+    {
+        var marker = $"drain-{Guid.NewGuid():N}";
+        Services.GetRequiredService<Masthead.Features.Mail.Outbox>().Enqueue(new Masthead.Features.Mail.OutgoingMail("drain@example.invalid", marker, "."));
+        var deadline = TimeProvider.System.GetTimestamp() + (TimeProvider.System.TimestampFrequency * 10);
+        while (TimeProvider.System.GetTimestamp() < deadline)
+        {
+            var files = Directory.Exists(MailFolder) ? Directory.GetFiles(MailFolder, "*.eml", SearchOption.AllDirectories) : [];
+            var texts = await Task.WhenAll(files.Select(f => File.ReadAllTextAsync(f)));
+            if (texts.Any(t => t.Contains(marker, StringComparison.Ordinal)))
+            {
+                return [.. files.Where((_, i) => !texts[i].Contains(marker, StringComparison.Ordinal) && !texts[i].Contains("drain-", StringComparison.Ordinal))];
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException("The mail worker did not send the marker within 10 seconds.");
+    }
+
     /// <summary>The first administrator's password on every test site (login <c>admin</c>).</summary>
     public const string AdminPassword = "a-test-password-that-is-long";
 

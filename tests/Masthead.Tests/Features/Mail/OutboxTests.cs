@@ -37,6 +37,8 @@ public sealed class OutboxTests : IDisposable
 
         outbox.Enqueue(new OutgoingMail("late@example.org", "Too late", "Hello."));
 
+        // Refused by the outbox itself, not merely not written yet: nothing is left queued for anyone to send.
+        Assert.False(outbox.TryTake(out _));
         Assert.False(Directory.Exists(_folder) && Directory.GetFiles(_folder, "*.eml").Length > 0);
     }
 
