@@ -10,9 +10,6 @@ namespace Masthead.Features.Comments;
 /// <summary>A post's approved comments as a thread: replies nest under their parent, oldest first.</summary>
 public static class CommentThreads
 {
-    /// <summary>Deeper replies are shown at this depth, as WordPress's "thread_comments_depth" default does.</summary>
-    public const int MaxDepth = 5;
-
     public static async Task<IReadOnlyList<CommentTemplateModel>> LoadAsync(AppDbContext db, int postId, SiteSettings settings)
     {
         var comments = await db.Comments.AsNoTracking().Approved()
@@ -38,18 +35,19 @@ public static class CommentThreads
                 replies);
         }
 
+        // Discussion → "Enable threaded comments N levels deep" (1 when threading is off: every comment at the top).
+        var deepest = settings.Discussion.ThreadDepth;
+
         IReadOnlyList<CommentTemplateModel> Build(int parentId, int depth) =>
         [
-            .. byParent[parentId].Select(c => Model(c.Id, c.AuthorName, c.AuthorUrl, c.Content, c.CreatedAtUtc,
-                depth < MaxDepth ? Build(c.Id, depth + 1) : Descendants(c.Id))),
+            .. byParent[parentId].SelectMany(c => depth < deepest
+                ? [Model(c.Id, c.AuthorName, c.AuthorUrl, c.Content, c.CreatedAtUtc, Build(c.Id, depth + 1))]
+                : Descendants(c.Id).Prepend(Model(c.Id, c.AuthorName, c.AuthorUrl, c.Content, c.CreatedAtUtc, []))),
         ];
 
-        // Past the deepest level, replies are listed flat under their ancestor so none is hidden.
-        IReadOnlyList<CommentTemplateModel> Descendants(int parentId) =>
-        [
-            .. byParent[parentId].SelectMany(c => Descendants(c.Id)
-                .Prepend(Model(c.Id, c.AuthorName, c.AuthorUrl, c.Content, c.CreatedAtUtc, []))),
-        ];
+        // At the deepest level, replies follow their ancestor at that same level, oldest first, so none is hidden.
+        IEnumerable<CommentTemplateModel> Descendants(int parentId) =>
+            byParent[parentId].SelectMany(c => Descendants(c.Id).Prepend(Model(c.Id, c.AuthorName, c.AuthorUrl, c.Content, c.CreatedAtUtc, [])));
 
         return Build(0, 1);
     }

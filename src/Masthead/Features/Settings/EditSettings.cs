@@ -252,7 +252,8 @@ public static class EditSettings
             {Field(SiteSettings.Names.TimeZone, "Timezone (for example UTC, Europe/Paris, America/New_York)")}
             {Field(SiteSettings.Names.DateFormat, "Date Format (as WordPress writes it: F j, Y)")}
             {Field(SiteSettings.Names.TimeFormat, "Time Format (g:i a)")}
-            <p><label for="{SiteSettings.Names.WeekStart}">Week Starts On</label><br><select id="{SiteSettings.Names.WeekStart}" name="{SiteSettings.Names.WeekStart}">{days}</select></p>
+            <p><label for="{SiteSettings.Names.WeekStart}">Week Starts On</label><br><select id="{SiteSettings.Names.WeekStart}" name="{SiteSettings.Names.WeekStart}" aria-describedby="week-start-note">{days}</select>
+            <br><small id="week-start-note">Kept for the calendar widget and date pickers, which are still to come; nothing uses it yet.</small></p>
             </fieldset>
             <fieldset><legend>Reading</legend>
             {Field(SiteSettings.Names.PostsPerPage, "Blog pages show at most", "number")}
@@ -264,6 +265,7 @@ public static class EditSettings
             <label><input type="radio" name="{SiteSettings.Names.ShowOnFront}" value="page"{(staticFront ? " checked" : "")}> A static page (choose below)</label></p>
             {PageSelect(SiteSettings.Names.PageOnFront, "Homepage", "— Select —")}
             {PageSelect(SiteSettings.Names.PageForPosts, "Posts page", "— None —")}
+            <p><small id="feed-note">The two feed settings below are kept for the RSS and Atom feeds, which are still to come; nothing uses them yet.</small></p>
             {Field(SiteSettings.Names.FeedItems, "Syndication feeds show the most recent", "number")}
             <p>For each post in a feed, include:<br>
             <label><input type="radio" name="{SiteSettings.Names.FeedExcerptOnly}" value="0"{(feedExcerpt ? "" : " checked")}> Full text</label>
@@ -271,6 +273,9 @@ public static class EditSettings
             <p><label><input type="checkbox" name="blog_public_off"{(v[SiteSettings.Names.BlogPublic] == "0" ? " checked" : "")}> Discourage search engines from indexing this site</label></p>
             </fieldset>
             <fieldset><legend>Discussion</legend>
+            <p><small id="discussion-note">Readers cannot post comments yet: that arrives with the comments feature, which uses these settings. Until then
+            only "Allow people to submit comments on new posts" (a new post's comment status) and the threading depth (how comments nest
+            on a post's page) take effect.</small></p>
             {Check(DiscussionSettings.Names.DefaultCommentStatus, "Allow people to submit comments on new posts")}
             {Check(DiscussionSettings.Names.RequireNameEmail, "Comment author must fill out name and email")}
             {Check(DiscussionSettings.Names.CommentRegistration, "Users must be registered and logged in to comment")}

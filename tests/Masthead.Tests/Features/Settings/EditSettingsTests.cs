@@ -15,6 +15,20 @@ public sealed class EditSettingsTests
     }
 
     [Fact]
+    public async Task Settings_StoredButNotYetUsed_AreLabelledSoOnTheScreen()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        var admin = await AdminAsync(site);
+
+        var page = TestSite.Parse(await admin.GetStringAsync("/admin/settings"));
+
+        // No setting silently does nothing: each one that waits for a later feature says so beside it.
+        Assert.Contains("nothing uses it yet", page.QuerySelector("#week-start-note")?.TextContent, StringComparison.Ordinal);
+        Assert.Contains("nothing uses them yet", page.QuerySelector("#feed-note")?.TextContent, StringComparison.Ordinal);
+        Assert.Contains("threading depth", page.QuerySelector("#discussion-note")?.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Settings_NewPermalinkStructure_ServesNewLinksAndRedirectsOldOnes()
     {
         await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
