@@ -1,7 +1,7 @@
 namespace Masthead.Tests.Infrastructure;
 
 /// <summary>
-/// What a test needs from outside the repository (a PostgreSQL server, Chromium, the npm tools, the shared fixtures).
+/// What a test needs that <c>.ci/run</c> installs (a PostgreSQL server, Chromium, the npm tools).
 /// Missing on a developer's machine, the test is skipped with the reason; under <c>CI=true</c> it fails instead, so a
 /// green CI run means every test ran.
 /// </summary>
