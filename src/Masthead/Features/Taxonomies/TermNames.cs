@@ -24,11 +24,16 @@ public static class TermNames
         }
     }
 
-    /// <summary>A slug no other term of <paramref name="taxonomy"/> uses, found with one query.</summary>
-    public static Task<string> FreeSlugAsync(this AppDbContext db, Taxonomy taxonomy, string wanted) =>
-        Slug.UniqueAsync(wanted, Slug.MaxLength, prefix => db.Terms
-            .Where(t => t.Taxonomy == taxonomy && t.Slug.StartsWith(prefix))
-            .Select(t => t.Slug).ToListAsync());
+    /// <summary>
+    /// A slug no other term of <paramref name="taxonomy"/> uses, nor any of <paramref name="alsoTaken"/> (slugs chosen
+    /// for terms not saved yet), found with one query.
+    /// </summary>
+    public static Task<string> FreeSlugAsync(this AppDbContext db, Taxonomy taxonomy, string wanted, IReadOnlyCollection<string>? alsoTaken = null) =>
+        Slug.UniqueAsync(wanted, Slug.MaxLength, async prefix =>
+        [
+            .. await db.Terms.Where(t => t.Taxonomy == taxonomy && t.Slug.StartsWith(prefix)).Select(t => t.Slug).ToListAsync(),
+            .. (alsoTaken ?? []).Where(s => s.StartsWith(prefix, StringComparison.Ordinal)),
+        ]);
 
     /// <summary>The ids of the terms with these names (in any letter case), by one lookup through the name index.</summary>
     public static async Task<Dictionary<string, int>> FindAsync(this AppDbContext db, Taxonomy taxonomy, IEnumerable<string> names)
@@ -59,9 +64,7 @@ public static class TermNames
                 {
                     continue;
                 }
-                var slug = await Slug.UniqueAsync(Slug.From(name), Slug.MaxLength, async prefix =>
-                    [.. await db.Terms.Where(t => t.Taxonomy == Taxonomy.PostTag && t.Slug.StartsWith(prefix)).Select(t => t.Slug).ToListAsync(),
-                        .. chosenSlugs.Where(s => s.StartsWith(prefix, StringComparison.Ordinal))]);
+                var slug = await db.FreeSlugAsync(Taxonomy.PostTag, Slug.From(name), chosenSlugs);
                 chosenSlugs.Add(slug);
                 created[key] = new Term { Taxonomy = Taxonomy.PostTag, Name = name, Slug = slug };
             }
