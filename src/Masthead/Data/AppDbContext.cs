@@ -34,11 +34,11 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
         // Every instant is stored as UTC; reading it back must say so, or PostgreSQL refuses it and
         // time-zone conversion for display goes wrong.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-        configurationBuilder.Properties<PostType>().HaveConversion<WpNameConverter<PostType>>().HaveMaxLength(20);
+        configurationBuilder.Properties<PostType>().HaveConversion<PostTypeConverter>().HaveMaxLength(PostType.MaxLength);
         configurationBuilder.Properties<PostStatus>().HaveConversion<WpNameConverter<PostStatus>>().HaveMaxLength(20);
         configurationBuilder.Properties<CommentStatus>().HaveConversion<WpNameConverter<CommentStatus>>().HaveMaxLength(20);
         configurationBuilder.Properties<CommentApproval>().HaveConversion<WpNameConverter<CommentApproval>>().HaveMaxLength(20);
-        configurationBuilder.Properties<Taxonomy>().HaveConversion<WpNameConverter<Taxonomy>>().HaveMaxLength(32);
+        configurationBuilder.Properties<Taxonomy>().HaveConversion<TaxonomyConverter>().HaveMaxLength(Taxonomy.MaxLength);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
@@ -47,6 +47,10 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     private sealed class WpNameConverter<TEnum>() : ValueConverter<TEnum, string>(
         v => WpName.Of(v), v => WpName.Parse<TEnum>(v)) where TEnum : struct, Enum;
+
+    private sealed class PostTypeConverter() : ValueConverter<PostType, string>(v => v.Name, v => new PostType(v));
+
+    private sealed class TaxonomyConverter() : ValueConverter<Taxonomy, string>(v => v.Name, v => new Taxonomy(v));
 }
 
 /// <summary>The embedded default database.</summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Masthead.Features.Posts;
+using Masthead.Features.Taxonomies;
 
 namespace Masthead.Data;
 
@@ -13,6 +15,10 @@ public static class WpName
 
     public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum =>
         Names.GetOrAdd(value, static v => ToSnakeCase(v.ToString()));
+
+    public static string Of(PostType type) => type.Name;
+
+    public static string Of(Taxonomy taxonomy) => taxonomy.Name;
 
     public static TEnum Parse<TEnum>(string name) where TEnum : struct, Enum =>
         TryParse<TEnum>(name, out var value)

@@ -12,6 +12,8 @@ internal sealed class CommentConfiguration : IEntityTypeConfiguration<Comment>
         comment.Property(c => c.AuthorEmail).HasMaxLength(100);
         comment.Property(c => c.AuthorUrl).HasMaxLength(200);
         comment.Property(c => c.AuthorIp).HasMaxLength(100);
+        comment.Property(c => c.Type).HasMaxLength(CommentTypes.MaxLength);
+        comment.Property(c => c.Agent).HasMaxLength(255);
         // A post's thread, and the Recent Comments widget.
         comment.HasIndex(c => new { c.PostId, c.Approval, c.CreatedAtUtc });
         comment.HasIndex(c => new { c.Approval, c.CreatedAtUtc });

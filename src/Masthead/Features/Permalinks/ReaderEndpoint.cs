@@ -67,7 +67,10 @@ public static partial class ReaderEndpoint
         var target = await ResolveAsync(reader, path);
         if (target is null)
         {
-            return await reader.NotFoundAsync();
+            // CASE: nothing lives here now, but a post, page or term did before its slug or date changed.
+            return pageNumber == 1 && await OldSlugs.NewUrlAsync(reader, path) is { } moved
+                ? TypedResults.Redirect(moved + request.QueryString, permanent: true)
+                : await reader.NotFoundAsync();
         }
         var basePath = BasePath(reader.Site, target);
         // A single post or page has no numbered pages; the posts page (a page standing for the blog) has.

@@ -6,6 +6,7 @@ using Masthead.Features.Taxonomies;
 using Masthead.Features.Themes;
 using Masthead.Features.Widgets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Masthead.Features.Permalinks;
 
@@ -195,5 +196,9 @@ public sealed class ReaderStateCache(VersionedCache<ReaderState> cache, SiteSett
 
 public static class PermalinksFeature
 {
-    public static void AddPermalinks(this IHostApplicationBuilder builder) => builder.Services.AddSingleton<ReaderStateCache>();
+    public static void AddPermalinks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ReaderStateCache>();
+        builder.Services.AddSingleton<IInterceptor, OldSlugs.Recorder>();
+    }
 }

@@ -1,12 +1,6 @@
 namespace Masthead.Features.Posts;
 
 /// <summary>
-/// Kinds of post, named as WordPress names them in REST and WXR. A <see cref="Revision"/> is a saved copy of a
-/// post's title, text and excerpt, kept under the post as its parent.
-/// </summary>
-public enum PostType { Post, Page, Attachment, Revision }
-
-/// <summary>
 /// Lifecycle of a post; only <see cref="Publish"/> is visible to readers. Revisions are <see cref="Inherit"/>:
 /// they are seen only through their post.
 /// </summary>
@@ -26,7 +20,17 @@ public sealed class Post
     /// <summary>WordPress's column size for a post password.</summary>
     public const int MaxPasswordLength = 255;
 
+    /// <summary>WordPress's column size for a GUID.</summary>
+    public const int MaxGuidLength = 255;
+
     public int Id { get; set; }
+
+    /// <summary>
+    /// The post's lasting identity for feed readers and exports, never changed after creation; an imported post keeps
+    /// the one WordPress gave it (which only looks like a URL).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "WordPress's name for it, in REST and WXR.")]
+    public string Guid { get; set; } = $"urn:uuid:{System.Guid.NewGuid()}";
     public PostType Type { get; set; } = PostType.Post;
     public PostStatus Status { get; set; } = PostStatus.Draft;
     public string Title { get; set; } = "";
@@ -39,6 +43,12 @@ public sealed class Post
     public DateTime PublishedAtUtc { get; set; }
     public DateTime ModifiedAtUtc { get; set; }
     public CommentStatus CommentStatus { get; set; } = CommentStatus.Open;
+
+    /// <summary>Whether pingbacks and trackbacks are accepted; kept from imports, closed here since Masthead takes none yet.</summary>
+    public CommentStatus PingStatus { get; set; } = CommentStatus.Closed;
+
+    /// <summary>An attachment's media type (<c>image/jpeg</c>); empty for other types.</summary>
+    public string MimeType { get; set; } = "";
     public bool IsSticky { get; set; }
     /// <summary>When set, readers see the title and must give this password for the text (WordPress's "password protected").</summary>
     public string Password { get; set; } = "";

@@ -1,3 +1,4 @@
+using Masthead.Features.Permalinks;
 using Masthead.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -11,6 +12,10 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         post.Property(p => p.Title).HasMaxLength(Post.MaxTitleLength);
         post.Property(p => p.Slug).HasMaxLength(200);
         post.Property(p => p.Password).HasMaxLength(Post.MaxPasswordLength);
+        post.Property(p => p.Guid).HasMaxLength(Post.MaxGuidLength);
+        post.Property(p => p.MimeType).HasMaxLength(100);
+        // An import finds the posts it brought in before by their GUID.
+        post.HasIndex(p => p.Guid);
         // Who may do what to a post depends on its status, so every update and delete also checks the status it read:
         // of two requests that trash (or publish, or restore) the same post at once, the second changes nothing and
         // is told so, instead of acting on a status that is no longer true.
@@ -46,6 +51,8 @@ internal sealed class PostMetaConfiguration : IEntityTypeConfiguration<PostMeta>
         meta.Property(m => m.Key).HasMaxLength(255);
         meta.HasIndex(m => new { m.PostId, m.Key });
         meta.HasIndex(m => new { m.PostId, m.Key }, "IX_PostMeta_PostId_Key_SingleValued").IsUnique().HasFilter(PostMeta.SingleValuedFilter);
+        // A request that matched nothing looks up the slug among old ones; only those rows are indexed by value.
+        meta.HasIndex(m => m.Value, "IX_PostMeta_OldSlug").HasFilter(OldSlugs.PostSlugFilter);
         meta.HasOne<Post>().WithMany().HasForeignKey(m => m.PostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

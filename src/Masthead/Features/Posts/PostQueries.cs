@@ -5,8 +5,11 @@ namespace Masthead.Features.Posts;
 /// <summary>The one place that decides what a reader may see, for HTML pages, widgets and counts alike.</summary>
 public static class PostQueries
 {
-    /// <summary>Published posts of <paramref name="type"/>; drafts, pending, private, scheduled and trashed never match.</summary>
-    public static IQueryable<Post> Published(this IQueryable<Post> posts, PostType type = PostType.Post) =>
+    /// <summary>Published posts; drafts, pending, private, scheduled and trashed never match.</summary>
+    public static IQueryable<Post> Published(this IQueryable<Post> posts) => posts.Published(PostType.Post);
+
+    /// <summary>Published items of <paramref name="type"/>.</summary>
+    public static IQueryable<Post> Published(this IQueryable<Post> posts, PostType type) =>
         posts.Where(p => p.Type == type && p.Status == PostStatus.Publish);
 
     /// <summary>Published posts and pages: what search and comment widgets may point a reader to.</summary>

@@ -1,8 +1,5 @@
 namespace Masthead.Features.Taxonomies;
 
-/// <summary>Taxonomies a term belongs to; categories are hierarchical, tags are flat.</summary>
-public enum Taxonomy { Category, PostTag }
-
 /// <summary>A category or tag (WordPress's term and term taxonomy in one row).</summary>
 public sealed class Term
 {

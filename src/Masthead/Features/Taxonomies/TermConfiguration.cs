@@ -1,3 +1,4 @@
+using Masthead.Features.Permalinks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -24,6 +25,7 @@ internal sealed class TermMetaConfiguration : IEntityTypeConfiguration<TermMeta>
     {
         meta.Property(m => m.Key).HasMaxLength(255);
         meta.HasIndex(m => new { m.TermId, m.Key });
+        meta.HasIndex(m => m.Value, "IX_TermMeta_OldSlug").HasFilter(OldSlugs.TermSlugFilter);
         meta.HasOne<Term>().WithMany().HasForeignKey(m => m.TermId).OnDelete(DeleteBehavior.Cascade);
     }
 }

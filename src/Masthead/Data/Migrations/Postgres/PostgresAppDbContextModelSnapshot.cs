@@ -71,6 +71,11 @@ namespace Masthead.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Agent")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<string>("Approval")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -108,6 +113,11 @@ namespace Masthead.Data.Migrations.Postgres
 
                     b.Property<int>("PostId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<int?>("UserId")
                         .HasColumnType("integer");
@@ -180,11 +190,21 @@ namespace Masthead.Data.Migrations.Postgres
                     b.Property<int?>("FeaturedMediaId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Guid")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<bool>("IsSticky")
                         .HasColumnType("boolean");
 
                     b.Property<int>("MenuOrder")
                         .HasColumnType("integer");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<DateTime>("ModifiedAtUtc")
                         .HasColumnType("timestamp with time zone");
@@ -196,6 +216,11 @@ namespace Masthead.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<string>("PingStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<DateTime>("PublishedAtUtc")
                         .HasColumnType("timestamp with time zone");
@@ -222,6 +247,8 @@ namespace Masthead.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Guid");
 
                     b.HasIndex("ParentId", "Type");
 
@@ -257,6 +284,9 @@ namespace Masthead.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("PostId", "Key");
+
+                    b.HasIndex(new[] { "Value" }, "IX_PostMeta_OldSlug")
+                        .HasFilter("\"Key\" = '_wp_old_slug'");
 
                     b.HasIndex(new[] { "PostId", "Key" }, "IX_PostMeta_PostId_Key_SingleValued")
                         .IsUnique()
@@ -365,6 +395,9 @@ namespace Masthead.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("TermId", "Key");
+
+                    b.HasIndex(new[] { "Value" }, "IX_TermMeta_OldSlug")
+                        .HasFilter("\"Key\" = '_masthead_old_slug'");
 
                     b.ToTable("TermMeta");
                 });

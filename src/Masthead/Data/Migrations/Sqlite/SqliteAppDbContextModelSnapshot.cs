@@ -62,6 +62,11 @@ namespace Masthead.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Agent")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Approval")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -99,6 +104,11 @@ namespace Masthead.Data.Migrations.Sqlite
 
                     b.Property<int>("PostId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("UserId")
                         .HasColumnType("INTEGER");
@@ -167,11 +177,21 @@ namespace Masthead.Data.Migrations.Sqlite
                     b.Property<int?>("FeaturedMediaId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Guid")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsSticky")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("MenuOrder")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("ModifiedAtUtc")
                         .HasColumnType("TEXT");
@@ -182,6 +202,11 @@ namespace Masthead.Data.Migrations.Sqlite
                     b.Property<string>("Password")
                         .IsRequired()
                         .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PingStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("PublishedAtUtc")
@@ -209,6 +234,8 @@ namespace Masthead.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Guid");
 
                     b.HasIndex("ParentId", "Type");
 
@@ -242,6 +269,9 @@ namespace Masthead.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("PostId", "Key");
+
+                    b.HasIndex(new[] { "Value" }, "IX_PostMeta_OldSlug")
+                        .HasFilter("\"Key\" = '_wp_old_slug'");
 
                     b.HasIndex(new[] { "PostId", "Key" }, "IX_PostMeta_PostId_Key_SingleValued")
                         .IsUnique()
@@ -346,6 +376,9 @@ namespace Masthead.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("TermId", "Key");
+
+                    b.HasIndex(new[] { "Value" }, "IX_TermMeta_OldSlug")
+                        .HasFilter("\"Key\" = '_masthead_old_slug'");
 
                     b.ToTable("TermMeta");
                 });
