@@ -26,6 +26,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     /// <summary>The data-protection key ring (auth cookies, tokens, encrypted secrets), shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>What this unit of work has saved and not yet announced (see <see cref="ChangeCollector"/>).</summary>
+    internal PendingChanges PendingChanges { get; } = new();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

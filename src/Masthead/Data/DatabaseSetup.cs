@@ -29,10 +29,10 @@ public static class DatabaseSetup
     {
         var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<SiteChanges>();
+        builder.Services.AddSingleton<IChangeBus, InProcessChangeBus>();
         // Every registered interceptor joins the context: cache eviction here, telemetry or tests elsewhere.
-        builder.Services.AddSingleton<IInterceptor, SiteChangesInterceptor>();
-        builder.Services.AddSingleton<IInterceptor, SiteCommitsInterceptor>();
+        builder.Services.AddSingleton<IInterceptor, ChangeCollector>();
+        builder.Services.AddSingleton<IInterceptor, ChangeCommitter>();
 
         if (options.IsPostgres)
         {

@@ -1,69 +1,141 @@
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using Masthead.Features.Comments;
+using Masthead.Features.Posts;
+using Masthead.Features.Taxonomies;
 
 namespace Masthead.Data;
 
 /// <summary>
-/// A version number that moves on every saved change, so in-process caches (settings, sidebar, permalinks)
-/// know to rebuild without each write having to name what it touched.
+/// One thing a committed unit of work changed that something outside it may care about: the reader's caches, the
+/// coming page cache, search indexing, webhooks. Writes nobody outside reads (the activity log, post locks, sign-in
+/// counters, one-time codes) raise none.
 /// </summary>
-public sealed class SiteChanges
+public abstract record SiteChange;
+
+/// <summary>The facts about a post that decide whether and where readers find it; its text is not among them.</summary>
+public sealed record PostFacts(
+    PostType Type, PostStatus Status, string Slug, string Title, DateTime PublishedAtUtc, int AuthorId, int? ParentId,
+    bool IsSticky, bool HasPassword);
+
+/// <summary>A post was created (<see cref="Before"/> null), changed, or deleted (<see cref="After"/> null).</summary>
+public sealed record PostChanged(int Id, PostFacts? Before, PostFacts? After) : SiteChange
 {
-    private long _version;
+    /// <summary>Readers could see the post before or can see it now.</summary>
+    public bool SeenByReaders => Before?.Status == PostStatus.Publish || After?.Status == PostStatus.Publish;
 
-    public long Version => Interlocked.Read(ref _version);
+    /// <summary>Something lists, links or counts change by: not only the post's own text.</summary>
+    public bool ChangesListings => SeenByReaders && Before != After;
+}
 
-    public void Bump() => Interlocked.Increment(ref _version);
+/// <summary>Scheduled posts became published by one bulk update, which names no rows.</summary>
+public sealed record ScheduledPostsPublished(int Count) : SiteChange;
+
+/// <summary>A post's categories or tags changed.</summary>
+public sealed record PostTermsChanged(int PostId, bool SeenByReaders) : SiteChange;
+
+/// <summary>A category, tag or other term was created, changed or deleted.</summary>
+public sealed record TermChanged(int Id, Taxonomy Taxonomy) : SiteChange;
+
+/// <summary>A comment was created, moderated, edited or deleted; a null state means it did not exist.</summary>
+public sealed record CommentChanged(int Id, int PostId, CommentApproval? Before, CommentApproval? After) : SiteChange
+{
+    public bool SeenByReaders => Before == CommentApproval.Approved || After == CommentApproval.Approved;
+}
+
+/// <summary>A user was created or deleted, or what readers see of them (name, slug, bio, website) changed.</summary>
+public sealed record UserChanged(int Id) : SiteChange;
+
+/// <summary>A site option changed.</summary>
+public sealed record OptionChanged(string Name) : SiteChange;
+
+/// <summary>Another theme was chosen.</summary>
+public sealed record ThemeChanged(string Theme) : SiteChange;
+
+/// <summary>Everything one committed unit of work changed, published once after it commits.</summary>
+public sealed record ChangeSet(IReadOnlyList<SiteChange> Changes)
+{
+    public bool Any<T>(Func<T, bool>? matches = null) where T : SiteChange =>
+        Changes.OfType<T>().Any(c => matches is null || matches(c));
 }
 
 /// <summary>
-/// Bumps <see cref="SiteChanges"/> after every successful <c>SaveChanges</c>, and again when a transaction commits,
-/// so a cache rebuilt between a save and its commit is rebuilt once more.
+/// Where committed changes are announced. In-process today; the scale-out work backs it with Redis so every node
+/// hears every node's writes, and a command-line process (import, generate) will announce its own through it.
 /// </summary>
-internal sealed class SiteChangesInterceptor(SiteChanges changes) : SaveChangesInterceptor
+public interface IChangeBus
 {
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        changes.Bump();
-        return result;
-    }
+    void Publish(ChangeSet changes);
 
-    public override ValueTask<int> SavedChangesAsync(
-        SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        changes.Bump();
-        return ValueTask.FromResult(result);
-    }
+    /// <summary>Calls <paramref name="onChanges"/> for every change set until disposed; handlers must be quick.</summary>
+    IDisposable Subscribe(Action<ChangeSet> onChanges);
 }
 
-/// <summary>The commit half of <see cref="SiteChangesInterceptor"/>.</summary>
-internal sealed class SiteCommitsInterceptor(SiteChanges changes) : DbTransactionInterceptor
+internal sealed class InProcessChangeBus : IChangeBus
 {
-    public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) =>
-        changes.Bump();
+    private volatile Action<ChangeSet>[] _handlers = [];
+    private readonly Lock _gate = new();
 
-    public override Task TransactionCommittedAsync(
-        System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public void Publish(ChangeSet changes)
     {
-        changes.Bump();
-        return Task.CompletedTask;
+        foreach (var handler in _handlers)
+        {
+            handler(changes);
+        }
+    }
+
+    public IDisposable Subscribe(Action<ChangeSet> onChanges)
+    {
+        lock (_gate)
+        {
+            _handlers = [.. _handlers, onChanges];
+        }
+        return new Subscription(this, onChanges);
+    }
+
+    private sealed class Subscription(InProcessChangeBus bus, Action<ChangeSet> handler) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (bus._gate)
+            {
+                bus._handlers = [.. bus._handlers.Where(h => h != handler)];
+            }
+        }
     }
 }
 
 /// <summary>
-/// Caches one value until the site changes; after a change, one caller rebuilds while the others wait. Changes made
-/// by another process (the <c>generate</c> command, a second node on PostgreSQL) raise no event here, so an entry
-/// is also rebuilt once it is <see cref="MaxAge"/> old, until cross-node invalidation arrives with Redis.
+/// Caches one value until a change it depends on is announced; after such a change, one caller rebuilds while the
+/// others wait. Changes made by another process (the <c>generate</c> command, a second node until the bus is backed
+/// by Redis) are not announced here, so an entry is also rebuilt once it is <see cref="MaxAge"/> old.
 /// </summary>
-public sealed class VersionedCache<T>(SiteChanges changes, TimeProvider clock) : IDisposable where T : class
+public sealed class VersionedCache<T> : IDisposable where T : class
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
+    private readonly TimeProvider _clock;
+    private readonly IDisposable _subscription;
     private readonly SemaphoreSlim _rebuild = new(1, 1);
     private volatile Entry? _entry;
+    private long _version;
+
+    /// <param name="changes">Where committed changes are announced.</param>
+    /// <param name="clock">Ages entries against <see cref="MaxAge"/>.</param>
+    /// <param name="dependsOn">Whether a change set makes the cached value stale.</param>
+    public VersionedCache(IChangeBus changes, TimeProvider clock, Func<ChangeSet, bool> dependsOn)
+    {
+        _clock = clock;
+        _subscription = changes.Subscribe(set =>
+        {
+            if (dependsOn(set))
+            {
+                Interlocked.Increment(ref _version);
+            }
+        });
+    }
 
     public async ValueTask<T> GetAsync(Func<Task<T>> load)
     {
-        var version = changes.Version;
+        var version = Interlocked.Read(ref _version);
         if (_entry is { } fresh && fresh.Version == version && !IsOld(fresh))
         {
             return fresh.Value;
@@ -73,13 +145,13 @@ public sealed class VersionedCache<T>(SiteChanges changes, TimeProvider clock) :
         {
             // Another caller may have rebuilt while this one waited. The version is read before loading, so a
             // change that lands during the load leaves the entry stale and the next caller loads again.
-            version = changes.Version;
+            version = Interlocked.Read(ref _version);
             if (_entry is { } built && built.Version == version && !IsOld(built))
             {
                 return built.Value;
             }
             var value = await load();
-            _entry = new Entry(version, value, clock.GetTimestamp());
+            _entry = new Entry(version, value, _clock.GetTimestamp());
             return value;
         }
         finally
@@ -88,9 +160,13 @@ public sealed class VersionedCache<T>(SiteChanges changes, TimeProvider clock) :
         }
     }
 
-    public void Dispose() => _rebuild.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _rebuild.Dispose();
+    }
 
-    private bool IsOld(Entry entry) => clock.GetElapsedTime(entry.BuiltAt) > MaxAge;
+    private bool IsOld(Entry entry) => _clock.GetElapsedTime(entry.BuiltAt) > MaxAge;
 
     private sealed record Entry(long Version, T Value, long BuiltAt);
 }

@@ -5,7 +5,7 @@ namespace Masthead.Tests.Data;
 
 public sealed class VersionedCacheTests
 {
-    private readonly SiteChanges _changes = new();
+    private readonly InProcessChangeBus _changes = new();
     private readonly FakeTimeProvider _clock = new();
     private int _loads;
 
@@ -14,7 +14,7 @@ public sealed class VersionedCacheTests
     [Fact]
     public async Task GetAsync_NoChange_LoadsOnce()
     {
-        using var cache = new VersionedCache<string>(_changes, _clock);
+        using var cache = new VersionedCache<string>(_changes, _clock, set => set.Any<OptionChanged>());
 
         await cache.GetAsync(LoadAsync);
         var second = await cache.GetAsync(LoadAsync);
@@ -24,20 +24,42 @@ public sealed class VersionedCacheTests
     }
 
     [Fact]
-    public async Task GetAsync_AfterASiteChange_LoadsAgain()
+    public async Task GetAsync_AfterAChangeItDependsOn_LoadsAgain()
     {
-        using var cache = new VersionedCache<string>(_changes, _clock);
+        using var cache = new VersionedCache<string>(_changes, _clock, set => set.Any<OptionChanged>());
         await cache.GetAsync(LoadAsync);
 
-        _changes.Bump();
+        _changes.Publish(new ChangeSet([new OptionChanged("blogname")]));
 
         Assert.Equal("value 2", await cache.GetAsync(LoadAsync));
     }
 
     [Fact]
+    public async Task GetAsync_AfterAChangeItDoesNotDependOn_KeepsTheValue()
+    {
+        using var cache = new VersionedCache<string>(_changes, _clock, set => set.Any<OptionChanged>());
+        await cache.GetAsync(LoadAsync);
+
+        _changes.Publish(new ChangeSet([new UserChanged(7)]));
+
+        Assert.Equal("value 1", await cache.GetAsync(LoadAsync));
+    }
+
+    [Fact]
+    public async Task Dispose_StopsListening()
+    {
+        var cache = new VersionedCache<string>(_changes, _clock, set => throw new InvalidOperationException("still subscribed"));
+        cache.Dispose();
+
+        _changes.Publish(new ChangeSet([new OptionChanged("blogname")]));
+
+        Assert.Equal(0, _loads);
+    }
+
+    [Fact]
     public async Task GetAsync_OlderThanMaxAge_LoadsAgainToSeeOtherProcessesWrites()
     {
-        using var cache = new VersionedCache<string>(_changes, _clock);
+        using var cache = new VersionedCache<string>(_changes, _clock, set => set.Any<OptionChanged>());
         await cache.GetAsync(LoadAsync);
 
         _clock.Advance(VersionedCache<string>.MaxAge - TimeSpan.FromSeconds(1));
@@ -50,7 +72,7 @@ public sealed class VersionedCacheTests
     [Fact]
     public async Task GetAsync_ManyCallersAfterAChange_RebuildOnce()
     {
-        using var cache = new VersionedCache<string>(_changes, _clock);
+        using var cache = new VersionedCache<string>(_changes, _clock, set => set.Any<OptionChanged>());
         var gate = new TaskCompletionSource();
         async Task<string> SlowLoadAsync()
         {

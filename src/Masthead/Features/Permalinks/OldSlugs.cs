@@ -21,6 +21,8 @@ public static partial class OldSlugs
     public const string PostDateKey = "_wp_old_date";
     public const string TermSlugKey = "_masthead_old_slug";
 
+    private static readonly string[] DateTokens = ["year", "monthnum", "day"];
+
     /// <summary>The SQL condition of the partial indexes the lookups use, the same text on SQLite and PostgreSQL.</summary>
     internal const string PostSlugFilter = $"\"Key\" = '{PostSlugKey}'";
     internal const string TermSlugFilter = $"\"Key\" = '{TermSlugKey}'";
@@ -49,10 +51,16 @@ public static partial class OldSlugs
         {
             return null;
         }
-        // Posts that had this slug, and posts that have it still but were dated otherwise (their date moved).
+        // A post still has this slug but was dated otherwise: its date moved. Only a path in the shape of a post's
+        // permalink can mean that; a page found at a path that is not its own stays not found.
+        var tokens = PermalinkTokens(site, path);
+        var dateMoved = tokens is not null && tokens.TryGetValue("postname", out var postname)
+            && string.Equals(postname, last, StringComparison.OrdinalIgnoreCase)
+            && DateTokens.All(t => !tokens.TryGetValue(t, out var digits) || digits.All(char.IsAsciiDigit));
         var candidates = await reader.Db.Posts.AsNoTracking()
             .Where(p => p.Status == PostStatus.Publish && (p.Type == PostType.Post || p.Type == PostType.Page))
-            .Where(p => p.Slug == last || reader.Db.PostMeta.Any(m => m.PostId == p.Id && m.Key == PostSlugKey && m.Value == last))
+            .Where(p => (dateMoved && p.Type == PostType.Post && p.Slug == last)
+                || reader.Db.PostMeta.Any(m => m.PostId == p.Id && m.Key == PostSlugKey && m.Value == last))
             .OrderByDescending(p => p.PublishedAtUtc).Take(20)
             .Select(PostCards.Row)
             .ToListAsync();
@@ -60,17 +68,19 @@ public static partial class OldSlugs
         {
             return null;
         }
-        var chosen = candidates.Count == 1 ? candidates[0] : await ByRequestedDateAsync(reader, path, candidates) ?? candidates[0];
+        var chosen = candidates.Count == 1 ? candidates[0] : await ByRequestedDateAsync(reader, tokens, candidates) ?? candidates[0];
         var url = PostCards.Build(site, chosen, singular: true).Url;
         // Never answer a page with a redirect to itself.
         return string.Equals(url, path, StringComparison.Ordinal) ? null : url;
     }
 
+    private static IReadOnlyDictionary<string, string>? PermalinkTokens(SiteSnapshot site, string path) =>
+        site.Permalinks.Match(path) ?? site.PreviousPermalinks.Select(p => p.Match(path)).FirstOrDefault(t => t is not null);
+
     /// <summary>Of several posts that had the slug, the one whose date (now or before) is the one the old URL names.</summary>
-    private static async Task<PostRow?> ByRequestedDateAsync(ReaderContext reader, string path, List<PostRow> candidates)
+    private static async Task<PostRow?> ByRequestedDateAsync(
+        ReaderContext reader, IReadOnlyDictionary<string, string>? tokens, List<PostRow> candidates)
     {
-        var tokens = reader.Site.Permalinks.Match(path)
-            ?? reader.Site.PreviousPermalinks.Select(p => p.Match(path)).FirstOrDefault(t => t is not null);
         if (tokens is null || !tokens.TryGetValue("year", out var year))
         {
             return null;

@@ -183,11 +183,29 @@ public sealed class SiteSnapshot
 /// <summary>The snapshot with the sidebar built from it: cached together so the two can never disagree.</summary>
 public sealed record ReaderState(SiteSnapshot Site, SidebarTemplateModel Sidebar);
 
-/// <summary>Keeps the current <see cref="ReaderState"/>, rebuilt after any change to the site.</summary>
-public sealed class ReaderStateCache(VersionedCache<ReaderState> cache, SiteSettingsCache settings)
+/// <summary>
+/// Keeps the current <see cref="ReaderState"/>, rebuilt after a change to what it holds: what readers can reach
+/// and how it is listed, terms, authors, approved comments, settings. A draft saved, a post's text corrected, a
+/// lock renewed or an activity row written leaves it as it is.
+/// </summary>
+public sealed class ReaderStateCache(IChangeBus changes, TimeProvider clock, SiteSettingsCache settings) : IDisposable
 {
+    private readonly VersionedCache<ReaderState> _cache = new(changes, clock, DependsOn);
+
+    public static bool DependsOn(ChangeSet set) =>
+        set.Any<PostChanged>(p => p.ChangesListings)
+        || set.Any<ScheduledPostsPublished>()
+        || set.Any<PostTermsChanged>(t => t.SeenByReaders)
+        || set.Any<TermChanged>()
+        || set.Any<CommentChanged>(c => c.SeenByReaders)
+        || set.Any<UserChanged>()
+        || set.Any<OptionChanged>()
+        || set.Any<ThemeChanged>();
+
+    public void Dispose() => _cache.Dispose();
+
     public ValueTask<ReaderState> GetAsync(AppDbContext db) =>
-        cache.GetAsync(async () =>
+        _cache.GetAsync(async () =>
         {
             var site = await SiteSnapshot.LoadAsync(db, await settings.GetAsync(db));
             return new ReaderState(site, await Sidebar.BuildAsync(db, site));

@@ -16,7 +16,7 @@ public sealed class PublishingOptions
 /// nothing left to change.
 /// </summary>
 internal sealed partial class ScheduledPublisher(
-    IServiceScopeFactory scopes, SiteChanges changes, TimeProvider clock, PublishingOptions options,
+    IServiceScopeFactory scopes, IChangeBus changes, TimeProvider clock, PublishingOptions options,
     ILogger<ScheduledPublisher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,7 +32,7 @@ internal sealed partial class ScheduledPublisher(
                 if (published > 0)
                 {
                     // A bulk UPDATE bypasses SaveChanges, so the caches hear about it here.
-                    changes.Bump();
+                    changes.Publish(new ChangeSet([new ScheduledPostsPublished(published)]));
                     LogPublished(logger, published);
                     await scope.ServiceProvider.GetRequiredService<ActivityLog>()
                         .RecordAsync(null, ActivityActions.ScheduledPublished, "scheduler", detail: $"{published} post(s)");

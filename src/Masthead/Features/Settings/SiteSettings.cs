@@ -126,10 +126,14 @@ public sealed record SiteSettings(
 }
 
 /// <summary>Reads settings once per site change.</summary>
-public sealed class SiteSettingsCache(VersionedCache<SiteSettings> cache)
+public sealed class SiteSettingsCache(IChangeBus changes, TimeProvider clock) : IDisposable
 {
+    private readonly VersionedCache<SiteSettings> _cache = new(changes, clock, set => set.Any<OptionChanged>() || set.Any<ThemeChanged>());
+
+    public void Dispose() => _cache.Dispose();
+
     public ValueTask<SiteSettings> GetAsync(AppDbContext db) =>
-        cache.GetAsync(async () =>
+        _cache.GetAsync(async () =>
         {
             var options = await db.Options.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Value);
             return SiteSettings.FromOptions(options);
@@ -147,7 +151,6 @@ public static class SettingsFeature
 
     public static void AddSettings(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(typeof(VersionedCache<>));
         builder.Services.AddSingleton<SiteSettingsCache>();
     }
 
