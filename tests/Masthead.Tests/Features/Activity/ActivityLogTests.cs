@@ -4,12 +4,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Tests.Features.Activity;
 
-public sealed class ActivityLogTests
+public abstract class ActivityLogTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     [Fact]
     public async Task ActivityLog_RecordsSignInsAndFailures_ForAdministratorsOnly()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         (await TestSite.LogInAsync(site.Client(), "<script>alert(1)</script>", "wrong-password-here")).Dispose();
         var admin = site.Client();
         (await TestSite.LogInAsync(admin, "admin", TestSite.AdminPassword)).Dispose();
@@ -29,4 +31,14 @@ public sealed class ActivityLogTests
         using var dashboard = await editor.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
     }
+}
+
+public sealed class SqliteActivityLogTests : ActivityLogTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresActivityLogTests : ActivityLogTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

@@ -4,15 +4,17 @@ using Masthead.Tests.Infrastructure;
 namespace Masthead.Tests.Features.Comments;
 
 /// <summary>The Discussion setting "threaded comments N levels deep" decides how replies nest on a post's page.</summary>
-public sealed class CommentThreadsTests
+public abstract class CommentThreadsTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     [Theory]
-    [InlineData(DatabaseKind.Sqlite, "2", "1", 2)]
-    [InlineData(DatabaseKind.Postgres, "3", "1", 3)]
-    [InlineData(DatabaseKind.Sqlite, "5", "0", 1)]
-    public async Task Thread_ChainOfFiveReplies_NestsNoDeeperThanTheSetting(DatabaseKind kind, string depth, string threaded, int levels)
+    [InlineData("2", "1", 2)]
+    [InlineData("3", "1", 3)]
+    [InlineData("5", "0", 1)]
+    public async Task Thread_ChainOfFiveReplies_NestsNoDeeperThanTheSetting(string depth, string threaded, int levels)
     {
-        await using var site = await TestSite.StartAsync(kind);
+        await using var site = await TestSite.StartAsync(Kind);
         await site.SetOptionAsync(DiscussionSettings.Names.ThreadComments, threaded);
         await site.SetOptionAsync(DiscussionSettings.Names.ThreadCommentsDepth, depth);
         var post = await site.AddPostAsync(Unique.Name("Debate"));
@@ -40,4 +42,14 @@ public sealed class CommentThreadsTests
         // Nobody's reply is lost at the deepest level: all five are on the page, oldest first.
         Assert.Equal(["Ana", "Ben", "Cleo", "Dev", "Eli"], comments.Select(c => c.QuerySelector(".comment-author")!.TextContent.Split(' ')[0]));
     }
+}
+
+public sealed class SqliteCommentThreadsTests : CommentThreadsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresCommentThreadsTests : CommentThreadsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

@@ -14,7 +14,7 @@ public sealed class PostHtmlTests
     private static readonly string[] ScriptTags = ["script", "iframe", "frame", "object", "embed", "applet", "form", "input", "button", "svg", "math", "style", "link", "meta", "base"];
 
     /// <summary>Every way the cleaned HTML could still run script: elements, on* handlers, styles, script URLs.</summary>
-    private static IEnumerable<string> Dangers(string html)
+    internal static IEnumerable<string> Dangers(string html)
     {
         var body = TestSite.Parse($"<!DOCTYPE html><body>{html}</body>").Body!;
         foreach (var element in body.QuerySelectorAll("*"))
@@ -89,6 +89,12 @@ public sealed class PostHtmlTests
 
         Assert.Equal(story, PostHtml.Sanitize(story));
     }
+}
+
+/// <summary>The same cleaning on a real save, role by role, on each database.</summary>
+public abstract class PostHtmlQuickDraftTests
+{
+    protected abstract DatabaseKind Kind { get; }
 
     [Theory]
     [InlineData("contributor", false)]
@@ -97,7 +103,7 @@ public sealed class PostHtmlTests
     [InlineData("administrator", true)]
     public async Task QuickDraft_HtmlIsCleanedUnlessTheRoleHasUnfilteredHtml(string role, bool keptAsWritten)
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         const string password = "a newsroom password for tests";
         await using (var scope = site.Services.CreateAsyncScope())
         {
@@ -122,10 +128,20 @@ public sealed class PostHtmlTests
         }
         else
         {
-            Assert.Empty(Dangers(stored));
+            Assert.Empty(PostHtmlTests.Dangers(stored));
             Assert.Contains("Hello", stored);
         }
         var dashboard = TestSite.Parse(await client.GetStringAsync("/admin"));
         Assert.Contains("Pasted", dashboard.QuerySelector("#quick-draft ~ ul, section[aria-labelledby=quick-draft] ul")?.TextContent);
     }
+}
+
+public sealed class SqlitePostHtmlQuickDraftTests : PostHtmlQuickDraftTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresPostHtmlQuickDraftTests : PostHtmlQuickDraftTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

@@ -5,8 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Tests.Features.Settings;
 
-public sealed class EditSettingsTests
+public abstract class EditSettingsTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     private static async Task<HttpClient> AdminAsync(TestSite site)
     {
         var client = site.Client();
@@ -17,7 +19,7 @@ public sealed class EditSettingsTests
     [Fact]
     public async Task Settings_StoredButNotYetUsed_AreLabelledSoOnTheScreen()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await AdminAsync(site);
 
         var page = TestSite.Parse(await admin.GetStringAsync("/admin/settings"));
@@ -31,7 +33,7 @@ public sealed class EditSettingsTests
     [Fact]
     public async Task Settings_NewPermalinkStructure_ServesNewLinksAndRedirectsOldOnes()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await AdminAsync(site);
         using var before = await site.Client().GetAsync("/?p=1");
         var oldUrl = before.Headers.Location!.OriginalString;
@@ -56,7 +58,7 @@ public sealed class EditSettingsTests
     [Fact]
     public async Task Settings_StaticFrontPage_ServesThePageAtHome_AndThePostsPageListsPosts()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await AdminAsync(site);
         // Canonical links are absolute, so only a site with a stored address has them.
         await site.SetOptionAsync(SiteSettings.Names.HomeUrl, "https://news.example.org");
@@ -86,7 +88,7 @@ public sealed class EditSettingsTests
     [Fact]
     public async Task Settings_Discussion_IsSavedUnderWordPressNames_AndNewPostsFollowIt()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await AdminAsync(site);
 
         using var saved = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
@@ -112,7 +114,7 @@ public sealed class EditSettingsTests
     [Fact]
     public async Task Settings_InvalidValues_SayWhatIsWrongAndSaveNothing()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await AdminAsync(site);
 
         using var response = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
@@ -132,7 +134,7 @@ public sealed class EditSettingsTests
     [Fact]
     public async Task Settings_TitleAndDiscourageSearchEngines_ShowOnTheSite()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await AdminAsync(site);
 
         (await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
@@ -150,7 +152,7 @@ public sealed class EditSettingsTests
     [Fact]
     public async Task Settings_Editor_IsNotLetIn()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         await site.DbAsync(db => db.Users.ExecuteUpdateAsync(u => u.SetProperty(x => x.Role, "editor")));
         var editor = await AdminAsync(site);
 
@@ -161,4 +163,14 @@ public sealed class EditSettingsTests
         Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
         Assert.Equal("Masthead", (await site.PageAsync("/")).QuerySelector(".site-title a")?.TextContent);
     }
+}
+
+public sealed class SqliteEditSettingsTests : EditSettingsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresEditSettingsTests : EditSettingsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

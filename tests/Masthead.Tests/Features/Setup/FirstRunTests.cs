@@ -7,12 +7,14 @@ using Microsoft.Extensions.Hosting;
 
 namespace Masthead.Tests.Features.Setup;
 
-public sealed class FirstRunTests
+public abstract class FirstRunTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     [Fact]
     public async Task FirstRun_NewDatabase_CreatesTheSampleSiteWithWordPressIds()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
 
         var (hello, page, comments, admin) = await site.DbAsync(async db => (
             await db.Posts.SingleAsync(p => p.Id == 1),
@@ -32,7 +34,7 @@ public sealed class FirstRunTests
     [Fact]
     public async Task FirstRun_SecondStart_KeepsTheDataAndAddsNothing()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var story = await site.AddPostAsync(Unique.Name("Kept"));
         var before = await site.DbAsync(db => db.Posts.CountAsync());
 
@@ -45,4 +47,14 @@ public sealed class FirstRunTests
         Assert.Equal(1, await site.DbAsync(db => db.Users.CountAsync()));
         Assert.True(await site.DbAsync(db => db.Posts.AnyAsync(p => p.Id == story.Id)));
     }
+}
+
+public sealed class SqliteFirstRunTests : FirstRunTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresFirstRunTests : FirstRunTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

@@ -8,13 +8,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Masthead.Tests.Features.Setup;
 
 /// <summary>A site started without an administrator waits at /setup, which works once and only once.</summary>
-public sealed class SetUpSiteTests
+public abstract class SetUpSiteTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     private const string Password = "tide tables and harbour lights";
 
     /// <summary>No administrator password in the settings: the site is created without one.</summary>
-    private static Task<TestSite> StartWithoutAdminAsync() =>
-        TestSite.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["MASTHEAD_ADMIN_PASSWORD"] = "" });
+    private Task<TestSite> StartWithoutAdminAsync() =>
+        TestSite.StartAsync(Kind, new Dictionary<string, string?> { ["MASTHEAD_ADMIN_PASSWORD"] = "" });
 
     private static Task<HttpResponseMessage> SubmitAsync(HttpClient client, string login, string password = Password, string title = "Harbour News") =>
         BrowserForm.SubmitAsync(client, "/setup", "/setup", f =>
@@ -115,7 +117,7 @@ public sealed class SetUpSiteTests
     [Fact]
     public async Task Setup_SiteWithAdministrator_IsClosed()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = site.Client();
         var fields = BrowserForm.Fields(TestSite.Parse(await client.GetStringAsync("/login")), "/login");
         fields["user_name"] = "mallory";
@@ -159,6 +161,58 @@ public sealed class SetUpSiteTests
     }
 
     [Fact]
+    public async Task Setup_TwoSubmissionsAtOnceToTwoNodes_MakeOneAdministrator()
+    {
+        await using var site = await StartWithoutAdminAsync();
+        await using var node = site.StartAnotherNode();
+        // One browser per node, as a load balancer would send them; each submits the form its own node showed it.
+        var clients = new[] { site.Client(), node.Client() };
+        var forms = new List<Dictionary<string, string>>();
+        foreach (var (client, login) in clients.Zip(["first", "second"]))
+        {
+            var fields = BrowserForm.Fields(TestSite.Parse(await client.GetStringAsync("/setup")), "/setup");
+            fields["user_name"] = login;
+            fields["admin_email"] = $"{login}@example.org";
+            fields["admin_password"] = fields["admin_password2"] = Password;
+            forms.Add(fields);
+        }
+
+        // The placeholder account held, so both claims reach the database and wait there together before either can win.
+        HttpResponseMessage[] answers;
+        await using (var holder = await HeldRows.HoldAsync(site, Kind, db => db.Users.Where(u => u.Role == SetupState.PlaceholderRole)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.Role, u => u.Role))))
+        {
+            // Task.Run: SQLite's provider waits for a lock on the calling thread, which must stay free to let go.
+            var sent = clients.Zip(forms).Select(pair => Task.Run(() => pair.First.PostAsync("/setup", new FormUrlEncodedContent(pair.Second)))).ToList();
+            await holder.WaitForWaitersAsync(2);
+            Assert.DoesNotContain(sent, s => s.IsCompleted);
+            await holder.ReleaseAsync();
+            answers = await Task.WhenAll(sent);
+        }
+
+        try
+        {
+            Assert.Single(answers, a => a.Headers.Location?.OriginalString == "/admin");
+            Assert.Single(answers, a => a.Headers.Location?.OriginalString == "/login");
+            var users = await site.DbAsync(db => db.Users.Select(u => new { u.Login, u.Role }).ToListAsync());
+            var admin = Assert.Single(users);
+            Assert.Equal(Roles.Administrator, admin.Role);
+            // Both nodes now know set-up is over, whichever of them did it.
+            using var onSite = await site.Client().GetAsync("/setup");
+            using var onNode = await node.Client().GetAsync("/setup");
+            Assert.Equal("/login", onSite.Headers.Location?.OriginalString);
+            Assert.Equal("/login", onNode.Headers.Location?.OriginalString);
+        }
+        finally
+        {
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Setup_WeakPassword_SaysWhyAndCreatesNobody()
     {
         await using var site = await StartWithoutAdminAsync();
@@ -170,4 +224,14 @@ public sealed class SetUpSiteTests
         Assert.NotEmpty(page.QuerySelectorAll("[role=alert] li"));
         Assert.Equal(SetupState.PlaceholderRole, await site.DbAsync(db => db.Users.Select(u => u.Role).SingleAsync()));
     }
+}
+
+public sealed class SqliteSetUpSiteTests : SetUpSiteTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresSetUpSiteTests : SetUpSiteTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

@@ -4,12 +4,14 @@ using Masthead.Tests.Infrastructure;
 
 namespace Masthead.Tests.Features.Themes;
 
-public sealed class ThemeTests
+public abstract class ThemeTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     [Fact]
     public async Task ChildTheme_OverridesOneTemplate_AndInheritsTheRest()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         await site.SetOptionAsync(SiteSettings.Names.Theme, "child-test");
 
         var home = await site.PageAsync("/");
@@ -25,7 +27,7 @@ public sealed class ThemeTests
     [Fact]
     public async Task BrokenTemplate_AnswersAPlainServerErrorWithoutInternals()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         await site.SetOptionAsync(SiteSettings.Names.Theme, "broken-test");
 
         using var response = await site.Client().GetAsync("/");
@@ -41,7 +43,7 @@ public sealed class ThemeTests
     [Fact]
     public async Task ThemeAsset_FingerprintedUrl_IsCachedForAYear()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var home = await site.PageAsync("/");
         var href = home.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href")!;
 
@@ -57,4 +59,14 @@ public sealed class ThemeTests
             Assert.Contains(refused.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.BadRequest });
         }
     }
+}
+
+public sealed class SqliteThemeTests : ThemeTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresThemeTests : ThemeTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

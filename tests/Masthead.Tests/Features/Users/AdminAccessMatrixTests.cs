@@ -9,10 +9,10 @@ namespace Masthead.Tests.Features.Users;
 /// the role gets in. Writes are sent directly with a valid antiforgery token, as a hand-made form would send them,
 /// so the check cannot lean on a hidden button.
 /// </summary>
-public sealed class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture) : IClassFixture<AdminAccessMatrixTests.Site>
+public abstract class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture)
 {
     /// <summary>One newsroom for the whole matrix, with a signed-in client per role.</summary>
-    public sealed class Site : IAsyncDisposable
+    public abstract class Site(DatabaseKind kind) : IAsyncDisposable
     {
         private readonly SemaphoreSlim _gate = new(1, 1);
         private readonly Dictionary<string, HttpClient> _clients = [];
@@ -23,7 +23,7 @@ public sealed class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture) 
             await _gate.WaitAsync();
             try
             {
-                _newsroom ??= await Newsroom.StartAsync(DatabaseKind.Sqlite);
+                _newsroom ??= await Newsroom.StartAsync(kind);
                 if (!_clients.TryGetValue(login, out var client))
                 {
                     _clients[login] = client = await _newsroom.SignInAsync(login);
@@ -43,8 +43,13 @@ public sealed class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture) 
                 await _newsroom.Site.DisposeAsync();
             }
             _gate.Dispose();
+            GC.SuppressFinalize(this);
         }
     }
+
+    public sealed class SqliteSite() : Site(DatabaseKind.Sqlite);
+
+    public sealed class PostgresSite() : Site(DatabaseKind.Postgres);
 
     private static readonly string[] Everyone = ["admin", "editor", "author-a", "contributor", "subscriber"];
 
@@ -124,3 +129,9 @@ public sealed class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture) 
         }
     }
 }
+
+public sealed class SqliteAdminAccessMatrixTests(AdminAccessMatrixTests.SqliteSite fixture)
+    : AdminAccessMatrixTests(fixture), IClassFixture<AdminAccessMatrixTests.SqliteSite>;
+
+public sealed class PostgresAdminAccessMatrixTests(AdminAccessMatrixTests.PostgresSite fixture)
+    : AdminAccessMatrixTests(fixture), IClassFixture<AdminAccessMatrixTests.PostgresSite>;

@@ -9,8 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Masthead.Tests.Features.Users;
 
 /// <summary>Application passwords made and revoked on the profile, and checked by the service the REST API will use.</summary>
-public sealed class ApplicationPasswordsTests
+public abstract class ApplicationPasswordsTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     private const string CreateAction = "/admin/profile/application-passwords";
 
     private static async Task<User?> VerifyAsync(TestSite site, string login, string password, string ip = "192.0.2.7")
@@ -48,7 +50,7 @@ public sealed class ApplicationPasswordsTests
     [Fact]
     public async Task ApplicationPassword_Created_IsShownOnceGroupedAndVerifiesWithOrWithoutSpaces()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = await AdminAsync(site);
 
         var shown = await CreateAsync(client, "Desk app");
@@ -66,7 +68,7 @@ public sealed class ApplicationPasswordsTests
     [Fact]
     public async Task VerifyApplicationPassword_WrongPasswordOrTheAccountPassword_IsRefused()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = await AdminAsync(site);
         var shown = await CreateAsync(client, "Phone");
         var wrong = (shown[0] == 'a' ? "b" : "a") + shown[1..];
@@ -79,7 +81,7 @@ public sealed class ApplicationPasswordsTests
     [Fact]
     public async Task VerifyApplicationPassword_Used_ShowsLastUsedAndAddress()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = await AdminAsync(site);
         var shown = await CreateAsync(client, "Syndication");
         var before = TestSite.Parse(await client.GetStringAsync("/admin/profile"));
@@ -96,7 +98,7 @@ public sealed class ApplicationPasswordsTests
     [Fact]
     public async Task RevokeApplicationPassword_OneThenAll_StopsThemWorking()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var client = await AdminAsync(site);
         var first = await CreateAsync(client, "First");
         var second = await CreateAsync(client, "Second");
@@ -118,7 +120,7 @@ public sealed class ApplicationPasswordsTests
     [Fact]
     public async Task RevokeApplicationPassword_AnotherUsersUuid_IsRefused()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
         var admin = await AdminAsync(site);
         var shown = await CreateAsync(admin, "Admin's tool");
         var adminsRevoke = await RevokeActionAsync(admin, "Admin's tool");
@@ -141,4 +143,14 @@ public sealed class ApplicationPasswordsTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.NotNull(await VerifyAsync(site, "admin", shown));
     }
+}
+
+public sealed class SqliteApplicationPasswordsTests : ApplicationPasswordsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresApplicationPasswordsTests : ApplicationPasswordsTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

@@ -291,12 +291,14 @@ public abstract class LogInTests
     }
 }
 
-public sealed class SessionTests
+public abstract class SessionTests
 {
+    protected abstract DatabaseKind Kind { get; }
+
     [Fact]
     public async Task LogOutEverywhere_EndsTheOtherSessionsAtTheirNextCheck()
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite,
+        await using var site = await TestSite.StartAsync(Kind,
             new Dictionary<string, string?> { ["Accounts:SecurityStampCheckSeconds"] = "0" });
         var laptop = site.Client();
         var phone = site.Client();
@@ -317,7 +319,7 @@ public sealed class SessionTests
     [InlineData("/admin")]
     public async Task SignInAndAdminPages_AreNeverCachedOrFramed(string path)
     {
-        await using var site = await TestSite.StartAsync(DatabaseKind.Sqlite);
+        await using var site = await TestSite.StartAsync(Kind);
 
         using var response = await site.Client().GetAsync(path);
 
@@ -354,6 +356,16 @@ public sealed class SqliteLogInTests : LogInTests
 }
 
 public sealed class PostgresLogInTests : LogInTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+}
+
+public sealed class SqliteSessionTests : SessionTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresSessionTests : SessionTests
 {
     protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }

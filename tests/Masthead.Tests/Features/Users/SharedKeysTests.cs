@@ -51,12 +51,12 @@ public abstract class SharedKeysTests
     }
 }
 
-public sealed class LegacyKeyFolderTests
+public abstract class LegacyKeyFolderTests
 {
-    [Theory]
-    [InlineData(DatabaseKind.Sqlite)]
-    [InlineData(DatabaseKind.Postgres)]
-    public async Task Upgrade_KeysInTheOldFolder_AreTakenInSoWhatTheyProtectedStillReads(DatabaseKind kind)
+    protected abstract DatabaseKind Kind { get; }
+
+    [Fact]
+    public async Task Upgrade_KeysInTheOldFolder_AreTakenInSoWhatTheyProtectedStillReads()
     {
         // What an earlier version left behind: its key ring as files, and a secret protected with it.
         var folder = Path.Combine(Path.GetTempPath(), $"masthead-legacy-keys-{Guid.NewGuid():N}");
@@ -66,7 +66,7 @@ public sealed class LegacyKeyFolderTests
         {
             // The upgrade: the schema is migrated first (on PostgreSQL by `migrate`), so the key table exists and is empty
             // when the new version starts with the old folder.
-            await using var site = await TestSite.StartAsync(kind);
+            await using var site = await TestSite.StartAsync(Kind);
             await site.DbAsync(db => db.DataProtectionKeys.ExecuteDeleteAsync());
             await using var upgraded = site.StartAnotherNode(new Dictionary<string, string?> { ["Accounts:KeysFolder"] = folder });
 
@@ -87,6 +87,16 @@ public sealed class SqliteSharedKeysTests : SharedKeysTests
 }
 
 public sealed class PostgresSharedKeysTests : SharedKeysTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+}
+
+public sealed class SqliteLegacyKeyFolderTests : LegacyKeyFolderTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresLegacyKeyFolderTests : LegacyKeyFolderTests
 {
     protected override DatabaseKind Kind => DatabaseKind.Postgres;
 }
