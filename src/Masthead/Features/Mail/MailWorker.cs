@@ -23,7 +23,7 @@ internal sealed partial class MailWorker(
     private long _claims;
 
     /// <summary>Who holds a lease: unique to this worker, so a restarted process never mistakes its predecessor's claims for its own.</summary>
-    internal string NodeId { get; } = $"{OutgoingMessage.Truncate(Environment.MachineName, 40)}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    internal string NodeId { get; } = $"{OutgoingMessage.Truncate(Environment.MachineName, 30)}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     private TimeSpan Lease => TimeSpan.FromSeconds(options.LeaseSeconds);
 
