@@ -35,6 +35,9 @@ public static class CommandLine
         "preventHostingStartup", "detailedErrors", "captureStartupErrors", "suppressStatusMessages",
     };
 
+    /// <summary>The commands' own option names, which "--name=value" still reaches.</summary>
+    private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "posts", "categories", "tags", "authors", "comments", "help", "version" };
+
     public static Task<int> RunMastheadAsync(this WebApplication app, string[] args) =>
         InvokeAsync(Build(RealActions(app)), args, Console.Out, Console.Error);
 
@@ -80,13 +83,23 @@ public static class CommandLine
             --contentRoot …) go to the host with any command.
             {ExitCodes}
             """);
-        root.SetAction(async (_, cancellationToken) =>
+        // Serving passes every other argument to the web host, as ASP.NET Core expects (--urls, --Key value …); only a
+        // first word that names no command is refused.
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction(async (result, cancellationToken) =>
         {
+            if (result.UnmatchedTokens.Count > 0 && result.Tokens.Count > 0 && result.Tokens[0].Value == result.UnmatchedTokens[0]
+                && !result.UnmatchedTokens[0].StartsWith('-'))
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync(
+                    $"Unknown command '{result.UnmatchedTokens[0]}'. Commands: serve (the default), migrate, generate; see --help.");
+                return BadUsage;
+            }
             await actions.Serve(cancellationToken);
             return Success;
         });
 
-        var serve = new Command("serve", "Serve the site (the default).");
+        var serve = new Command("serve", "Serve the site (the default).") { TreatUnmatchedTokensAsErrors = false };
         serve.SetAction(async (_, cancellationToken) =>
         {
             await actions.Serve(cancellationToken);
@@ -121,6 +134,10 @@ public static class CommandLine
         };
         generate.SetAction(async (result, cancellationToken) =>
         {
+            if (await RefusedAsync(result))
+            {
+                return BadUsage;
+            }
             var options = new DemoContentOptions(result.GetValue(posts), result.GetValue(categories), result.GetValue(tags),
                 result.GetValue(authors), result.GetValue(comments));
             var output = result.InvocationConfiguration.Output;
@@ -131,6 +148,24 @@ public static class CommandLine
             return Success;
         });
         return generate;
+    }
+
+    /// <summary>
+    /// The root lets unknown words through for the web host, and the parser then lets them through for every command;
+    /// the maintenance commands take none, so they refuse them here.
+    /// </summary>
+    private static async Task<bool> RefusedAsync(ParseResult result)
+    {
+        if (result.UnmatchedTokens.Count == 0)
+        {
+            return false;
+        }
+        foreach (var token in result.UnmatchedTokens)
+        {
+            await result.InvocationConfiguration.Error.WriteLineAsync($"Unrecognized command or argument '{token}'.");
+        }
+        await result.InvocationConfiguration.Error.WriteLineAsync($"Run '{result.CommandResult.Command.Name} --help' for its options.");
+        return true;
     }
 
     /// <summary>A bar per kind of item with how many are done, for a person watching a terminal.</summary>
@@ -182,7 +217,11 @@ public static class CommandLine
             var name = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..]
                 : args[i].StartsWith('/') && args[i].Length > 1 ? args[i][1..] : null;
             var key = name?.Split('=', 2)[0];
-            if (key is null || !(key.Contains(':', StringComparison.Ordinal) || HostSwitches.Contains(key)))
+            // "--Key=value" is configuration unless it sets one of our options ("--posts=5"): the test host and
+            // deploy scripts pass settings that way, with or without a section.
+            var isSetting = key is not null && (key.Contains(':', StringComparison.Ordinal) || HostSwitches.Contains(key)
+                || (name!.Contains('=', StringComparison.Ordinal) && !OwnOptions.Contains(key)));
+            if (!isSetting)
             {
                 kept.Add(args[i]);
                 continue;

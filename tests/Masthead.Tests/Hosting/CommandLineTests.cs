@@ -90,7 +90,8 @@ public sealed class CommandLineTests
     public async Task Generate_Options_BindAndDefaults_HostSettingsLeftToTheHost()
     {
         var (code, output, _) = await RunAsync(
-            ["generate", "--posts", "12", "--Database:Provider", "Sqlite", "--comments", "3", "--Mail:PickupFolder=/tmp/x", "--environment", "Production"]);
+            ["generate", "--posts", "12", "--Database:Provider", "Sqlite", "--comments=3", "--Mail:PickupFolder=/tmp/x", "--environment", "Production",
+                "--MASTHEAD_ADMIN_PASSWORD=long-enough-secret"]);
 
         Assert.Equal(CommandLine.Success, code);
         Assert.Equal(new DemoContentOptions(Posts: 12, Categories: 10, Tags: 50, Authors: 5, Comments: 3), _generated);
@@ -103,6 +104,8 @@ public sealed class CommandLineTests
     [InlineData("serve")]
     [InlineData("--urls http://127.0.0.1:5099")]
     [InlineData("serve --urls=http://127.0.0.1:5099 --Database:Provider Postgres")]
+    [InlineData("--MASTHEAD_ADMIN_PASSWORD=long-enough-secret --Logging:LogLevel:Default Warning")]
+    [InlineData("--https_port 8443 --SomeSetting value")]
     public async Task Serve_DefaultOrNamed_WithHostSettings_Serves(string commandLine)
     {
         var (code, _, _) = await RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
