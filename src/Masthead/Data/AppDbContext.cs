@@ -1,4 +1,5 @@
 using Masthead.Features.Comments;
+using Masthead.Features.Mail;
 using Masthead.Features.Posts;
 using Masthead.Features.Settings;
 using Masthead.Features.Taxonomies;
@@ -22,6 +23,9 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
     public DbSet<User> Users => Set<User>();
     public DbSet<UserMeta> UserMeta => Set<UserMeta>();
     public DbSet<SiteOption> Options => Set<SiteOption>();
+
+    /// <summary>Mail waiting to be sent, written in the same save as what caused it.</summary>
+    public DbSet<OutgoingMessage> MailOutbox => Set<OutgoingMessage>();
 
     /// <summary>The data-protection key ring (auth cookies, tokens, encrypted secrets), shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

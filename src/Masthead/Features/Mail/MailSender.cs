@@ -1,59 +1,94 @@
-using System.Net;
-using System.Net.Mail;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 
 namespace Masthead.Features.Mail;
 
 /// <summary>
 /// Where mail goes: an SMTP server when <c>Mail:SmtpHost</c> is set; otherwise each message is written as an
-/// <c>.eml</c> file under <c>App_Data/mail/</c>, so a fresh install works with no mail server.
+/// <c>.eml</c> file under <c>App_Data/mail/</c>, so a fresh install works with no mail server. The rest is how the
+/// outbox table is worked through.
 /// </summary>
 public sealed class MailOptions
 {
     public string From { get; set; } = "wordpress@localhost";
     public string? SmtpHost { get; set; }
     public int SmtpPort { get; set; } = 587;
+
+    /// <summary>TLS: implicit on port 465, STARTTLS (required) on any other port; false for a plain local relay.</summary>
     public bool SmtpSsl { get; set; } = true;
     public string? SmtpUser { get; set; }
     public string? SmtpPassword { get; set; }
+    public double SmtpTimeoutSeconds { get; set; } = 30;
     public string? PickupFolder { get; set; }
+
+    /// <summary>False on a node that only queues mail and leaves sending to the others.</summary>
+    public bool RunWorker { get; set; } = true;
+
+    /// <summary>How often the outbox is looked at for mail other nodes queued or retries that came due.</summary>
+    public double PollSeconds { get; set; } = 5;
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>How long a claimed message is this node's alone; longer than the slowest send, or two nodes could send it.</summary>
+    public double LeaseSeconds { get; set; } = 300;
+    public int MaxAttempts { get; set; } = 8;
+    public double FirstRetryMinutes { get; set; } = 1;
+    public double LongestRetryMinutes { get; set; } = 120;
+    public double KeepSentDays { get; set; } = 7;
+
+    /// <summary>
+    /// How many messages still to be written may wait at once. Anyone can queue those (every lost-password request
+    /// does, for a real account or not), so past the bound they are dropped and logged; ready messages (a notice to
+    /// an account owner that their account is being guessed at) are never held back by them.
+    /// </summary>
+    public int MaxToCompose { get; set; } = 200;
 }
 
-/// <summary>Sends one message now; requests queue theirs on <see cref="Outbox"/> instead.</summary>
-public sealed class MailSender(MailOptions options, IHostEnvironment environment)
+/// <summary>The outside system mail leaves through: an SMTP server, or a folder another program picks it up from.</summary>
+public interface IMailTransport
 {
-    public string PickupFolder => options.PickupFolder ?? Path.Combine(environment.ContentRootPath, "App_Data", "mail");
+    Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
+}
 
-    public async Task SendAsync(string to, string subject, string textBody, CancellationToken cancellationToken = default)
+/// <summary>Sends through an SMTP server with MailKit, one connection per message (mail here is rare and small).</summary>
+internal sealed class SmtpTransport(MailOptions options) : IMailTransport
+{
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        using var message = new MailMessage(options.From, to, subject, textBody);
-        if (options.SmtpHost is { Length: > 0 } host)
+        using var smtp = new SmtpClient { Timeout = (int)TimeSpan.FromSeconds(options.SmtpTimeoutSeconds).TotalMilliseconds };
+        var security = !options.SmtpSsl ? SecureSocketOptions.None
+            : options.SmtpPort == 465 ? SecureSocketOptions.SslOnConnect
+            : SecureSocketOptions.StartTls;
+        await smtp.ConnectAsync(options.SmtpHost ?? "", options.SmtpPort, security, cancellationToken);
+        if (options.SmtpUser is { Length: > 0 } user)
         {
-            using var smtp = new SmtpClient(host, options.SmtpPort)
-            {
-                EnableSsl = options.SmtpSsl,
-                Credentials = options.SmtpUser is null ? null : new NetworkCredential(options.SmtpUser, options.SmtpPassword),
-            };
-            await smtp.SendMailAsync(message, cancellationToken);
-            return;
+            await smtp.AuthenticateAsync(user, options.SmtpPassword ?? "", cancellationToken);
         }
-        // The message is written in a folder of its own, then moved in whole: whatever reads the pickup folder (a
-        // mail relay, a test) never sees a half-written file.
-        var pickup = Directory.CreateDirectory(PickupFolder).FullName;
-        var staging = Directory.CreateDirectory(Path.Combine(pickup, $".sending-{Guid.NewGuid():N}")).FullName;
+        await smtp.SendAsync(message, cancellationToken);
+        await smtp.DisconnectAsync(quit: true, cancellationToken);
+    }
+}
+
+/// <summary>Writes each message as an <c>.eml</c> file, the default when no SMTP server is configured.</summary>
+internal sealed class PickupFolderTransport(string folder) : IMailTransport
+{
+    public string Folder { get; } = folder;
+
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        // Written under a name nothing looks for, then renamed in whole: whatever reads the pickup folder (a mail
+        // relay, a test) never sees a half-written file.
+        var pickup = Directory.CreateDirectory(Folder).FullName;
+        var name = Guid.NewGuid().ToString("N");
+        var staging = Path.Combine(pickup, $".{name}.sending");
         try
         {
-            using (var client = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = staging })
-            {
-                await client.SendMailAsync(message, cancellationToken);
-            }
-            foreach (var file in Directory.GetFiles(staging))
-            {
-                File.Move(file, Path.Combine(pickup, Path.GetFileName(file)));
-            }
+            await message.WriteToAsync(staging, cancellationToken);
+            File.Move(staging, Path.Combine(pickup, $"{name}.eml"));
         }
         finally
         {
-            Directory.Delete(staging, recursive: true);
+            File.Delete(staging);
         }
     }
 }
@@ -62,9 +97,13 @@ public static class MailFeature
 {
     public static void AddMail(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(builder.Configuration.GetSection("Mail").Get<MailOptions>() ?? new MailOptions());
-        builder.Services.AddSingleton<MailSender>();
-        builder.Services.AddSingleton<Outbox>();
+        var options = builder.Configuration.GetSection("Mail").Get<MailOptions>() ?? new MailOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<IMailTransport>(options.SmtpHost is { Length: > 0 }
+            ? new SmtpTransport(options)
+            : new PickupFolderTransport(options.PickupFolder ?? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "mail")));
+        builder.Services.AddSingleton<MailWakeUp>();
+        builder.Services.AddScoped<Outbox>();
         builder.Services.AddHostedService<MailWorker>();
     }
 }

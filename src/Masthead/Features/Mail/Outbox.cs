@@ -1,135 +1,97 @@
 using System.Threading.Channels;
+using Masthead.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Mail;
 
-/// <summary>One message waiting to be sent.</summary>
+/// <summary>One message as written: who it goes to and what it says.</summary>
 public sealed record OutgoingMail(string To, string Subject, string TextBody);
 
 /// <summary>
-/// Writes a message when its turn comes, with services from a scope of its own; null when there is nothing to send.
+/// Writes a message in the worker, with services from a scope of its own, from the input its request stored; null
+/// when there is nothing to send (the form named no account, say).
 /// </summary>
-public delegate Task<OutgoingMail?> ComposeMail(IServiceProvider services, CancellationToken cancellationToken);
+public delegate Task<OutgoingMail?> ComposeMail(IServiceProvider services, string input, CancellationToken cancellationToken);
+
+/// <summary>A named way to write messages later; a feature registers one for each kind it queues.</summary>
+public sealed record MailComposer(string Kind, ComposeMail Compose);
 
 /// <summary>
-/// Mail waiting for <see cref="MailWorker"/>. A request only queues its message, so a slow mail server never holds
-/// it up. A request whose answer must not depend on who the mail is for (a lost-password form must not reveal which
-/// accounts exist by being slower) queues a <see cref="ComposeMail"/> instead: looking the account up, making the
-/// link and writing the message all happen in the worker, after the answer.
+/// Queues mail in the caller's unit of work: the row is added to its <see cref="AppDbContext"/> and written by the
+/// caller's <c>SaveChangesAsync</c>, with whatever caused it, or not at all. <see cref="MailWorker"/> sends it later,
+/// so a slow mail server never holds a request up, and a crash or a restart loses nothing.
 /// </summary>
-public sealed partial class Outbox(ILogger<Outbox> logger)
+public sealed partial class Outbox(AppDbContext db, TimeProvider clock, MailOptions options, MailWakeUp wakeUp, ILogger<Outbox> logger)
 {
-    private const int Capacity = 1000;
-
-    /// <summary>
-    /// How many of the queued items may be messages still to be written. Anyone can ask for those (every lost-password
-    /// request queues one, for a real account or not), so a flood of them must leave room for the rest: a notice to
-    /// an account owner that their account is being guessed at is never crowded out by the guessing.
-    /// </summary>
-    private const int MaxToCompose = 200;
-
-    // Bounded so a flood of requests cannot fill memory; past the bound, new messages are dropped and logged.
-    private readonly Channel<(string Name, ComposeMail Compose, bool Composed)> _channel = Channel.CreateBounded<(string, ComposeMail, bool)>(
-        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    private int _toCompose;
+    private bool _wakesWorker;
 
     public void Enqueue(OutgoingMail mail)
     {
-        if (!_channel.Writer.TryWrite((mail.Subject, (_, _) => Task.FromResult<OutgoingMail?>(mail), false)))
-        {
-            LogDropped(logger, mail.Subject);
-        }
+        db.Set<OutgoingMessage>().Add(OutgoingMessage.Ready(mail.To, mail.Subject, mail.TextBody, clock.GetUtcNow().UtcDateTime));
+        WakeWorkerAfterSave();
     }
 
-    /// <summary>Queues a message the worker writes later; <paramref name="name"/> is what the log calls it.</summary>
-    public void Enqueue(string name, ComposeMail compose)
+    /// <summary>
+    /// Queues a message the composer named <paramref name="kind"/> writes in the worker. The request does the same
+    /// for every input (one bounded count, one row), so neither its answer nor its timing says anything the composer
+    /// will find out. Past <see cref="MailOptions.MaxToCompose"/> waiting ones, it is dropped and logged.
+    /// </summary>
+    public async Task EnqueueToComposeAsync(string kind, string input, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Increment(ref _toCompose) > MaxToCompose || !_channel.Writer.TryWrite((name, compose, true)))
+        // Two requests at once may both see room for one more; the bound is about floods, so a few over is harmless.
+        var waiting = await db.Set<OutgoingMessage>().Pending().Where(m => m.ComposeKind != null)
+            .Take(options.MaxToCompose).CountAsync(cancellationToken);
+        if (waiting >= options.MaxToCompose)
         {
-            Interlocked.Decrement(ref _toCompose);
-            LogDropped(logger, name);
+            LogDropped(logger, kind, options.MaxToCompose);
+            return;
         }
+        db.Set<OutgoingMessage>().Add(OutgoingMessage.ToCompose(kind, input, clock.GetUtcNow().UtcDateTime));
+        WakeWorkerAfterSave();
     }
 
-    /// <summary>The next item for the worker, which tells the outbox it has taken it.</summary>
-    internal bool TryTake(out (string Name, ComposeMail Compose) item)
+    /// <summary>
+    /// This node's worker hears of new mail when the save that holds it is done, rather than at its next look; other
+    /// nodes find it when they next look. A save inside a transaction wakes it early, and the worker then simply finds
+    /// nothing until the commit and its next look.
+    /// </summary>
+    private void WakeWorkerAfterSave()
     {
-        if (_channel.Reader.TryRead(out var queued))
+        if (_wakesWorker)
         {
-            Taken(queued.Composed);
-            item = (queued.Name, queued.Compose);
-            return true;
+            return;
         }
-        item = default;
-        return false;
-    }
+        _wakesWorker = true;
+        db.SavedChanges += Saved;
 
-    internal ValueTask<bool> WaitToTakeAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
-
-    private void Taken(bool composed)
-    {
-        if (composed)
+        void Saved(object? sender, SavedChangesEventArgs e)
         {
-            Interlocked.Decrement(ref _toCompose);
+            db.SavedChanges -= Saved;
+            _wakesWorker = false;
+            wakeUp.Nudge();
         }
     }
 
-    /// <summary>No more messages are taken; what is queued is still sent.</summary>
-    internal void Complete() => _channel.Writer.TryComplete();
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox is full; a message \"{Subject}\" was not sent.")]
-    private static partial void LogDropped(ILogger logger, string subject);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox holds {Bound} messages still to be written; a \"{Kind}\" message was dropped.")]
+    private static partial void LogDropped(ILogger logger, string kind, int bound);
 }
 
-/// <summary>Sends queued mail one message at a time; on shutdown it sends what is queued before stopping.</summary>
-internal sealed partial class MailWorker(Outbox queue, MailSender sender, IServiceScopeFactory scopes, ILogger<MailWorker> logger) : BackgroundService
+/// <summary>Wakes this node's <see cref="MailWorker"/> before its next look at the outbox.</summary>
+public sealed class MailWakeUp
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Not ended by stoppingToken: the loop ends when StopAsync completes the queue and the last message is out.
-        while (await queue.WaitToTakeAsync(CancellationToken.None))
-        {
-            while (queue.TryTake(out var item))
-            {
-                await SendOneAsync(item.Name, item.Compose);
-            }
-        }
-    }
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        queue.Complete();
-        // Waits for the queue to drain, or for the host's shutdown timeout, whichever comes first.
-        await base.StopAsync(cancellationToken);
-        // A host that stops at once may cancel the loop before it ever ran; what was queued is still sent, here.
-        // (Only when the loop is over: the queue has a single reader.)
-        if (ExecuteTask is null || ExecuteTask.IsCompleted)
-        {
-            while (!cancellationToken.IsCancellationRequested && queue.TryTake(out var item))
-            {
-                await SendOneAsync(item.Name, item.Compose);
-            }
-        }
-    }
+    public void Nudge() => _signal.Writer.TryWrite(true);
 
-    private async Task SendOneAsync(string name, ComposeMail compose)
+    /// <summary>Returns after a nudge or after <paramref name="timeout"/> on <paramref name="clock"/>, whichever comes first.</summary>
+    internal async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            if (await compose(scope.ServiceProvider, CancellationToken.None) is { } mail)
-            {
-                await sender.SendAsync(mail.To, mail.Subject, mail.TextBody, CancellationToken.None);
-            }
-        }
-#pragma warning disable CA1031 // One message that cannot be sent must not stop the ones behind it.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            LogFailed(logger, exception, name);
-        }
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(timeout, clock, waiting.Token);
+        var nudged = _signal.Reader.WaitToReadAsync(waiting.Token).AsTask();
+        await Task.WhenAny(delay, nudged);
+        await waiting.CancelAsync();
+        _signal.Reader.TryRead(out _);
+        cancellationToken.ThrowIfCancellationRequested();
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A message \"{Subject}\" could not be sent.")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string subject);
 }

@@ -10,40 +10,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Setup;
 
-/// <summary>How much generated content to add.</summary>
-public sealed record DemoContentOptions(int Posts, int Categories, int Tags, int Authors, int Comments)
-{
-    public const string Usage =
-        "usage: masthead generate [--posts 2000] [--categories 10] [--tags 50] [--authors 5] [--comments 5000]";
+/// <summary>How much generated content to add (the <c>generate</c> command's options).</summary>
+public sealed record DemoContentOptions(int Posts = 2000, int Categories = 10, int Tags = 50, int Authors = 5, int Comments = 5000);
 
-    public static DemoContentOptions? Parse(string[] args)
-    {
-        var values = new Dictionary<string, int>
-        {
-            ["--posts"] = 2000,
-            ["--categories"] = 10,
-            ["--tags"] = 50,
-            ["--authors"] = 5,
-            ["--comments"] = 5000,
-        };
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            // Configuration overrides (--Database:ConnectionString …) are the host's, not ours.
-            if (args[i].Contains(':', StringComparison.Ordinal))
-            {
-                continue;
-            }
-            if (!values.ContainsKey(args[i]) || i + 1 >= args.Length
-                || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 1_000_000)
-            {
-                return null;
-            }
-            values[args[i]] = n;
-        }
-        return new DemoContentOptions(values["--posts"], Math.Max(1, values["--categories"]), values["--tags"],
-            Math.Max(1, values["--authors"]), values["--comments"]);
-    }
-}
+/// <summary>How far <see cref="DemoContent.GenerateAsync"/> has got with one kind of item.</summary>
+public sealed record DemoContentProgress(string Items, int Done, int Total);
 
 /// <summary>
 /// Deterministic generated stories, authors, categories, tags and comments, so a benchmark or a demo has a site of
@@ -69,7 +40,8 @@ public static class DemoContent
         "Critics argue the timetable leaves too little room for delays.",
     ];
 
-    public static async Task GenerateAsync(IServiceProvider services, DemoContentOptions options, TextWriter progress)
+    /// <summary>Adds the content; <paramref name="progress"/> hears after each batch is saved. Returns a one-line summary.</summary>
+    public static async Task<string> GenerateAsync(IServiceProvider services, DemoContentOptions options, Action<DemoContentProgress> progress)
     {
         var random = new Random(2026);
         await using var scope = services.CreateAsyncScope();
@@ -145,7 +117,7 @@ public static class DemoContent
             db.Posts.AddRange(batch);
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
-            await progress.WriteLineAsync($"posts: {posts.IndexOf(batch[^1]) + 1}/{posts.Count}");
+            progress(new DemoContentProgress("posts", posts.IndexOf(batch[^1]) + 1, posts.Count));
         }
 
         var comments = new List<Comment>(options.Comments);
@@ -163,11 +135,14 @@ public static class DemoContent
                 Approval = roll == 0 ? CommentApproval.Spam : roll == 1 ? CommentApproval.Pending : CommentApproval.Approved,
             });
         }
+        var commentsSaved = 0;
         foreach (var batch in comments.Chunk(1000))
         {
             db.Comments.AddRange(batch);
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
+            commentsSaved += batch.Length;
+            progress(new DemoContentProgress("comments", commentsSaved, comments.Count));
         }
         // One in five approved comments answers an earlier one on the same post.
         foreach (var group in comments.Where(c => c.Approval == CommentApproval.Approved).GroupBy(c => c.PostId))
@@ -186,7 +161,7 @@ public static class DemoContent
             db.Entry(owner).State = EntityState.Modified;
         }
         await db.SaveChangesAsync();
-        await progress.WriteLineAsync($"generated {posts.Count} posts, {comments.Count} comments, {categories.Count} categories, {tags.Count} tags, {authors.Count} authors");
+        return $"generated {posts.Count} posts, {comments.Count} comments, {categories.Count} categories, {tags.Count} tags, {authors.Count} authors";
     }
 
     private static string Body(Random random)

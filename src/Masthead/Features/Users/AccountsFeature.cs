@@ -53,6 +53,7 @@ public static class AccountsFeature
 
         services.AddSingleton(options);
         services.AddScoped<LoginThrottle>();
+        services.AddSingleton(new Mail.MailComposer(LostPassword.MailKind, LostPassword.ComposeResetMailAsync));
         services.AddScoped<UserStore>();
         services.AddScoped<IUserStore<User>>(s => s.GetRequiredService<UserStore>());
         services.AddScoped<ApplicationPasswords>();

@@ -66,7 +66,7 @@ public static class LogIn
         }
         else
         {
-            throttle.Failed(user, guess);
+            await throttle.FailedAsync(user, guess);
         }
         await activity.RecordAsync(http, result.Succeeded ? ActivityActions.LoggedIn : ActivityActions.LoginFailed, user.Login, user.Id);
         return result.Succeeded
@@ -122,7 +122,7 @@ public static class LogIn
         {
             if (guess is not null)
             {
-                throttle.Failed(user, guess);
+                await throttle.FailedAsync(user, guess);
             }
             await activity.RecordAsync(http, ActivityActions.LoginFailed, user.Login, user.Id,
                 result.IsLockedOut ? "account slowed down; code not checked" : recoveryOnly ? "authenticator key unreadable; needs a recovery code" : "wrong two-factor code");

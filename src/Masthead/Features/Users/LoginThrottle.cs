@@ -42,7 +42,7 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
     /// the address is not one the owner signed in from. A guess let through is counted as a failure before it is
     /// checked, in the same conditional UPDATE that checks the count it read: the check and the count are one step,
     /// so a burst of guesses sent at once is let through one at a time and stops at the slow-down like any other.
-    /// The caller then reports how it went (<see cref="Failed"/>, <see cref="RefundAsync"/> or
+    /// The caller then reports how it went (<see cref="FailedAsync"/>, <see cref="RefundAsync"/> or
     /// <see cref="SucceededAsync"/>). <paramref name="trustKnownAddresses"/> is false where the guess comes through a
     /// signed-in session (confirming a change on the profile): that session's address proves nothing.
     /// </summary>
@@ -75,12 +75,17 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
         return null;
     }
 
-    /// <summary>The guess was wrong (it is counted already); the owner hears of it when it is the one that slows the account down.</summary>
-    public void Failed(User user, Guess guess)
+    /// <summary>
+    /// The guess was wrong (it is counted already); the owner hears of it when it is the one that slows the account
+    /// down. The notice is saved at once, as the count was: it must not wait on a later save the caller may never
+    /// make (a wrong password on the profile saves nothing).
+    /// </summary>
+    public async Task FailedAsync(User user, Guess guess)
     {
         if (guess.Failures == options.AccountFailuresBeforeSlowDown)
         {
             Notify(user);
+            await db.SaveChangesAsync();
         }
     }
 
@@ -114,7 +119,7 @@ internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, Outbox 
         }
         else
         {
-            Failed(user, guess);
+            await FailedAsync(user, guess);
         }
         return confirmed ? null : "Current password: that is not it.";
     }

@@ -28,36 +28,39 @@ public static partial class LostPassword
             <p><a href="/login">Log in</a></p>
             """);
 
+    /// <summary>What the outbox calls a reset message still to be written; its input is the name the form was given.</summary>
+    internal const string MailKind = "lost-password";
+
     /// <summary>
-    /// The request does the same for every name: it queues a job and writes one activity entry. Whether the account
-    /// exists, its token and its message are all found out and made by the mail worker after the answer has gone,
-    /// so neither the answer nor its timing can tell a real account from a made-up one.
+    /// The request does the same for every name: it queues a message to be written later and writes one activity
+    /// entry, in one save. Whether the account exists, its token and its message are all found out and made by the
+    /// mail worker after the answer has gone, so neither the answer nor its timing can tell a real account from a
+    /// made-up one.
     /// </summary>
     internal static async Task<ContentHttpResult> RequestAsync(
-        HttpContext http, Outbox mail, ActivityLog activity, AppDbContext db, SiteSettingsCache settingsCache,
-        [FromForm(Name = "user_login")] string? login)
+        HttpContext http, Outbox mail, ActivityLog activity, [FromForm(Name = "user_login")] string? login)
     {
         var name = (login ?? "").Trim();
-        // The link names the site's stored address, never the Host header a request carries: anyone can send any
-        // Host (even from the server itself, through a proxy), and a reset link to their host hands them the account.
-        var siteAddress = (await settingsCache.GetAsync(db)).HomeUrl is { Length: > 0 } home ? home : null;
         if (name.Length is > 0 and <= 100)
         {
-            mail.Enqueue("Password reset", (services, cancellationToken) => ComposeResetMailAsync(services, name, siteAddress, cancellationToken));
+            await mail.EnqueueToComposeAsync(MailKind, name, http.RequestAborted);
         }
+        // Saves the queued message with the entry.
         await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, name);
         return PlainPage.Result("Check your e-mail", $"<p role=\"status\">{PlainPage.Encode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
     }
 
     /// <summary>In the mail worker: the reset message for the account the form named, or nothing if there is none.</summary>
-    private static async Task<OutgoingMail?> ComposeResetMailAsync(IServiceProvider services, string name, string? siteAddress,
-        CancellationToken cancellationToken)
+    internal static async Task<OutgoingMail?> ComposeResetMailAsync(IServiceProvider services, string name, CancellationToken cancellationToken)
     {
         if (await services.GetRequiredService<UserStore>().FindByLoginOrEmailAsync(name, cancellationToken) is not { } user)
         {
             return null;
         }
-        if (siteAddress is null)
+        // The link names the site's stored address, never the Host header a request carries: anyone can send any
+        // Host (even from the server itself, through a proxy), and a reset link to their host hands them the account.
+        var db = services.GetRequiredService<AppDbContext>();
+        if ((await services.GetRequiredService<SiteSettingsCache>().GetAsync(db)).HomeUrl is not { Length: > 0 } siteAddress)
         {
             LogNoSiteAddress(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LostPassword)));
             return null;

@@ -166,7 +166,7 @@ public static class TwoFactor
         }
         else
         {
-            throttle.Failed(user, guess);
+            await throttle.FailedAsync(user, guess);
         }
         return confirmed;
     }
