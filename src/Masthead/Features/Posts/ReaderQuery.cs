@@ -35,6 +35,9 @@ public sealed record ReaderQuery
     /// <summary>Every post, sticky ones above the first page: the home page and the posts page.</summary>
     public static readonly ReaderQuery Home = new() { StickyFirst = true };
 
+    /// <summary>Every post and page: what search results and Recent Comments may point a reader to.</summary>
+    public static readonly ReaderQuery PostsAndPages = new() { Types = [PostType.Post, PostType.Page] };
+
     public IReadOnlyList<PostType> Types { get; init; } = PostsOnly;
 
     /// <summary>Posts in any of these terms; a category's archive names its subcategories too (see <see cref="InTerm"/>).</summary>
@@ -47,7 +50,7 @@ public sealed record ReaderQuery
     /// <summary>Published before this instant.</summary>
     public DateTime? BeforeUtc { get; init; }
 
-    /// <summary>Words to find, through the site's <see cref="Search.ISearchIndex"/>.</summary>
+    /// <summary>Words to find, through the site's <see cref="Masthead.Features.Search.ISearchIndex"/>.</summary>
     public string? Search { get; init; }
 
     /// <summary>Sticky posts above the rest on the first page, and not again among them.</summary>
@@ -68,7 +71,7 @@ public sealed record ReaderQuery
         new() { TermIds = term.Taxonomy == Taxonomy.Category ? site.CategoryAndDescendants(term.Id) : [term.Id] };
 
     /// <summary>Search results: posts and pages whose words match, newest first, never sticky.</summary>
-    public static ReaderQuery Searching(string text) => new() { Types = [PostType.Post, PostType.Page], Search = text };
+    public static ReaderQuery Searching(string text) => PostsAndPages with { Search = text };
 }
 
 /// <summary>One page of a reader query's posts, with how many there are in all.</summary>

@@ -25,7 +25,7 @@ public static class Sidebar
         var recentComments = await (
                 from c in db.Comments.AsNoTracking().Approved()
                 // Comments on a password-protected post are as hidden as the post's text.
-                join p in posts.Filter(ReaderQuery.Latest with { Types = [PostType.Post, PostType.Page] }).Unprotected() on c.PostId equals p.Id
+                join p in posts.Filter(ReaderQuery.PostsAndPages).Unprotected() on c.PostId equals p.Id
                 orderby c.CreatedAtUtc descending, c.Id descending
                 select new
                 {
