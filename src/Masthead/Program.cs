@@ -3,6 +3,7 @@ using Masthead.Features.Activity;
 using Masthead.Features.Mail;
 using Masthead.Features.Permalinks;
 using Masthead.Features.Posts;
+using Masthead.Features.Search;
 using Masthead.Features.Settings;
 using Masthead.Features.Setup;
 using Masthead.Features.Taxonomies;
@@ -19,6 +20,7 @@ builder.AddData();
 builder.AddSettings();
 builder.AddSetup();
 builder.AddPosts();
+builder.AddSearch();
 builder.AddThemes();
 builder.AddPermalinks();
 

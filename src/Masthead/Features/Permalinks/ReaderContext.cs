@@ -1,4 +1,6 @@
 using Masthead.Data;
+using Masthead.Features.Posts;
+using Masthead.Features.Search;
 using Masthead.Features.Settings;
 using Masthead.Features.Themes;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +13,7 @@ public sealed class ReaderContext
     private readonly ThemeRenderer _renderer;
 
     private ReaderContext(HttpContext http, AppDbContext db, SiteSnapshot site, SidebarTemplateModel sidebar,
-        Theme theme, ThemeRenderer renderer, TimeProvider clock)
+        Theme theme, ThemeRenderer renderer, TimeProvider clock, ReaderPosts posts)
     {
         Http = http;
         Db = db;
@@ -20,6 +22,7 @@ public sealed class ReaderContext
         Theme = theme;
         _renderer = renderer;
         Clock = clock;
+        Posts = posts;
     }
 
     public HttpContext Http { get; }
@@ -30,6 +33,9 @@ public sealed class ReaderContext
     public Theme Theme { get; }
     public TimeProvider Clock { get; }
 
+    /// <summary>The posts this reader may see: every list, lookup and neighbour on a reader page comes from here.</summary>
+    public ReaderPosts Posts { get; }
+
     public static async Task<ReaderContext> CreateAsync(HttpContext http, AppDbContext db)
     {
         var services = http.RequestServices;
@@ -37,8 +43,9 @@ public sealed class ReaderContext
         await db.Database.OpenConnectionAsync();
         var (site, sidebar) = await services.GetRequiredService<ReaderStateCache>().GetAsync(db);
         var theme = services.GetRequiredService<ThemeCatalog>().Get(site.Settings.Theme);
+        var posts = new ReaderPosts(db, site, services.GetRequiredService<ISearchIndex>(), ReaderViewer.Of(http));
         return new ReaderContext(http, db, site, sidebar, theme,
-            services.GetRequiredService<ThemeRenderer>(), services.GetRequiredService<TimeProvider>());
+            services.GetRequiredService<ThemeRenderer>(), services.GetRequiredService<TimeProvider>(), posts);
     }
 
     /// <summary>

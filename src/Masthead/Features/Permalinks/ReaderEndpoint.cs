@@ -55,7 +55,7 @@ public static partial class ReaderEndpoint
                 search = search[..(char.IsHighSurrogate(search[MaxSearchLength - 1]) ? MaxSearchLength - 1 : MaxSearchLength)];
             }
             var encoded = Uri.EscapeDataString(search);
-            return await ListPosts.RenderAsync(reader, new PostListFilter { Search = search }, new PostListPage(
+            return await ListPosts.RenderAsync(reader, ReaderQuery.Searching(search), new PostListPage(
                 TemplateHierarchy.Search(),
                 reader.DocumentTitle($"Search Results for “{search}”"),
                 $"Search results for {search}.",
@@ -152,7 +152,7 @@ public static partial class ReaderEndpoint
 
     private static async Task<PostTarget?> FindPostAsync(ReaderContext reader, IReadOnlyDictionary<string, string> tokens)
     {
-        var posts = reader.Db.Posts.AsNoTracking().Published();
+        var posts = reader.Posts.Filter(ReaderQuery.Latest);
         if (tokens.TryGetValue("post_id", out var idText))
         {
             return TryId(idText, out var id) ? await LoadPostAsync(reader, id, PostType.Post) : null;
@@ -169,7 +169,7 @@ public static partial class ReaderEndpoint
 
     private static async Task<PostTarget?> LoadPostAsync(ReaderContext reader, int id, PostType type)
     {
-        var row = await reader.Db.Posts.AsNoTracking().Published(type).Where(p => p.Id == id).Select(PostCards.Row).FirstOrDefaultAsync();
+        var row = await reader.Posts.Filter(ReaderQuery.Of(type)).Where(p => p.Id == id).Select(PostCards.Row).FirstOrDefaultAsync();
         return row is null ? null : new PostTarget(row);
     }
 
@@ -196,7 +196,7 @@ public static partial class ReaderEndpoint
         {
             // CASE: the latest posts, sticky ones first.
             case HomeTarget:
-                return await ListPosts.RenderAsync(reader, ListPosts.HomeFilter, new PostListPage(
+                return await ListPosts.RenderAsync(reader, ReaderQuery.Home, new PostListPage(
                     TemplateHierarchy.Home(),
                     settings.Tagline.Length > 0 ? $"{settings.Title} – {settings.Tagline}" : settings.Title,
                     settings.Tagline.Length > 0 ? settings.Tagline : settings.Title,
@@ -206,9 +206,7 @@ public static partial class ReaderEndpoint
             case TermTarget { Term: var term }:
                 var isCategory = term.Taxonomy == Taxonomy.Category;
                 var label = isCategory ? "Category" : "Tag";
-                return await ListPosts.RenderAsync(reader,
-                    new PostListFilter { TermIds = isCategory ? site.CategoryAndDescendants(term.Id) : [term.Id] },
-                    new PostListPage(
+                return await ListPosts.RenderAsync(reader, ReaderQuery.InTerm(site, term), new PostListPage(
                         isCategory ? TemplateHierarchy.Category(term.Slug, term.Id) : TemplateHierarchy.Tag(term.Slug, term.Id),
                         reader.DocumentTitle(term.Name),
                         term.Description.Length > 0 ? term.Description : $"Posts filed under {term.Name}.",
@@ -218,7 +216,7 @@ public static partial class ReaderEndpoint
 
             // CASE: one author's posts.
             case AuthorTarget { Author: var author }:
-                return await ListPosts.RenderAsync(reader, new PostListFilter { AuthorId = author.Id }, new PostListPage(
+                return await ListPosts.RenderAsync(reader, new ReaderQuery { AuthorId = author.Id }, new PostListPage(
                     TemplateHierarchy.Author(author.Slug, author.Id),
                     reader.DocumentTitle(author.DisplayName),
                     author.Bio.Length > 0 ? author.Bio : $"Posts by {author.DisplayName}.",
@@ -233,7 +231,7 @@ public static partial class ReaderEndpoint
                 var title = d.Day is not null ? PhpDate(from, settings.DateFormat)
                     : d.Month is not null ? PhpDate(from, "F Y") : PhpDate(from, "Y");
                 return await ListPosts.RenderAsync(reader,
-                    new PostListFilter { FromUtc = settings.ToUtc(from), BeforeUtc = settings.ToUtc(until) },
+                    new ReaderQuery { FromUtc = settings.ToUtc(from), BeforeUtc = settings.ToUtc(until) },
                     new PostListPage(
                         TemplateHierarchy.Date(),
                         reader.DocumentTitle(title),
@@ -244,7 +242,7 @@ public static partial class ReaderEndpoint
 
             // CASE: the page chosen as the posts page: the latest posts, under its title and address.
             case PostTarget p when p.Row.Id == settings.PostsPageId:
-                return await ListPosts.RenderAsync(reader, ListPosts.HomeFilter, new PostListPage(
+                return await ListPosts.RenderAsync(reader, ReaderQuery.Home, new PostListPage(
                     TemplateHierarchy.Home(),
                     reader.DocumentTitle(p.Row.Title),
                     $"The latest posts from {settings.Title}.",

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Masthead.Data;
 using Masthead.Features.Posts;
+using Masthead.Features.Search;
 using Masthead.Features.Settings;
 using Masthead.Features.Taxonomies;
 using Masthead.Features.Themes;
@@ -188,7 +189,7 @@ public sealed record ReaderState(SiteSnapshot Site, SidebarTemplateModel Sidebar
 /// and how it is listed, terms, authors, approved comments, settings. A draft saved, a post's text corrected, a
 /// lock renewed or an activity row written leaves it as it is.
 /// </summary>
-public sealed class ReaderStateCache(IChangeBus changes, TimeProvider clock, SiteSettingsCache settings) : IDisposable
+public sealed class ReaderStateCache(IChangeBus changes, TimeProvider clock, SiteSettingsCache settings, ISearchIndex search) : IDisposable
 {
     private readonly VersionedCache<ReaderState> _cache = new(changes, clock, DependsOn);
 
@@ -208,7 +209,8 @@ public sealed class ReaderStateCache(IChangeBus changes, TimeProvider clock, Sit
         _cache.GetAsync(async () =>
         {
             var site = await SiteSnapshot.LoadAsync(db, await settings.GetAsync(db));
-            return new ReaderState(site, await Sidebar.BuildAsync(db, site));
+            // One sidebar for every reader, so it lists what anyone may see.
+            return new ReaderState(site, await Sidebar.BuildAsync(db, new ReaderPosts(db, site, search, ReaderViewer.Anonymous), site));
         });
 }
 

@@ -11,7 +11,7 @@ public static class ShowPost
     /// <summary>Renders the post; a <paramref name="preview"/> (an unsaved draft from the editor) has no comments or neighbours and is not for search engines.</summary>
     public static async Task<IResult> RenderAsync(ReaderContext reader, PostRow row, bool preview = false)
     {
-        var given = PostPasswords.Given(reader.Http);
+        var given = reader.Posts.Viewer.GivenPassword;
         var post = PostCards.Build(reader.Site, row, singular: true, given);
         // A protected post's comments are as private as its text.
         var comments = preview || row.IsLocked(given) ? [] : await CommentThreads.LoadAsync(reader.Db, row.Id, reader.Settings);
@@ -48,15 +48,13 @@ public static class ShowPost
     /// <summary>The published posts just before and just after this one in time; ties on the instant are broken by id.</summary>
     private static async Task<(LinkTemplateModel? Previous, LinkTemplateModel? Next)> NeighboursAsync(ReaderContext reader, PostRow row)
     {
-        var posts = reader.Db.Posts.AsNoTracking().Published();
+        var posts = reader.Posts.Filter(ReaderQuery.Latest);
         var at = row.PublishedAtUtc;
         var id = row.Id;
-        var older = await posts.Where(p => p.PublishedAtUtc < at || (p.PublishedAtUtc == at && p.Id < id))
-            .Newest()
+        var older = await posts.OlderThan(at, id).Newest()
             .Select(p => new Neighbour(p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId))
             .FirstOrDefaultAsync();
-        var newer = await posts.Where(p => p.PublishedAtUtc > at || (p.PublishedAtUtc == at && p.Id > id))
-            .OrderBy(p => p.PublishedAtUtc).ThenBy(p => p.Id)
+        var newer = await posts.NewerThan(at, id).Oldest()
             .Select(p => new Neighbour(p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId))
             .FirstOrDefaultAsync();
         List<Neighbour> found = [.. new[] { older, newer }.OfType<Neighbour>()];

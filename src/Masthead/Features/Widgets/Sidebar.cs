@@ -15,16 +15,17 @@ public static class Sidebar
 {
     public const int RecentCount = 5;
 
-    public static async Task<SidebarTemplateModel> BuildAsync(AppDbContext db, SiteSnapshot site)
+    /// <summary>The widgets, from the posts <paramref name="posts"/> lets its viewer see (anyone's, as the sidebar is shared).</summary>
+    public static async Task<SidebarTemplateModel> BuildAsync(AppDbContext db, ReaderPosts posts, SiteSnapshot site)
     {
-        var recentPosts = await db.Posts.AsNoTracking().Published().Newest().Take(RecentCount)
+        var recentPosts = await posts.Ordered(ReaderQuery.Latest).Take(RecentCount)
             .Select(p => new { p.Id, p.Title, p.Slug, p.PublishedAtUtc, p.AuthorId, TermIds = p.Terms.Select(t => t.TermId).ToList() })
             .ToListAsync();
 
         var recentComments = await (
                 from c in db.Comments.AsNoTracking().Approved()
                 // Comments on a password-protected post are as hidden as the post's text.
-                join p in db.Posts.PublishedPostsAndPages().Where(p => p.Password == "") on c.PostId equals p.Id
+                join p in posts.Filter(ReaderQuery.PostsAndPages).Unprotected() on c.PostId equals p.Id
                 orderby c.CreatedAtUtc descending, c.Id descending
                 select new
                 {
@@ -42,7 +43,7 @@ public static class Sidebar
             .ToListAsync();
 
         // Months are counted in the site's time zone, which the database does not know; the dates are small to fetch.
-        var dates = await db.Posts.AsNoTracking().Published().Select(p => p.PublishedAtUtc).ToListAsync();
+        var dates = await posts.Filter(ReaderQuery.Latest).Select(p => p.PublishedAtUtc).ToListAsync();
         var archives = dates
             .Select(site.Settings.ToLocal)
             .GroupBy(d => (d.Year, d.Month))
@@ -59,6 +60,7 @@ public static class Sidebar
                 c.AuthorName,
                 c.Title,
                 site.UrlOf(c.Type, c.PostId, c.Slug, c.PublishedAtUtc, c.AuthorId, c.TermIds) + $"#comment-{c.CommentId}"))],
+            // The snapshot counted each category's posts as every reader sees them (PostQueries.Published).
             [.. site.Categories.Where(c => c.Count > 0).Select(c => new CategoryCountTemplateModel(c.Name, site.TermUrl(c), c.Count))],
             archives);
     }
