@@ -55,6 +55,12 @@ public sealed record PostChange
     /// </summary>
     public bool TakesLock { get; init; }
 
+    /// <summary>
+    /// Whether a change of the text is kept as a revision (the default). Quick Draft's first jotting keeps none, as
+    /// before there was one writer: its revisions begin when the draft is opened and saved.
+    /// </summary>
+    public bool KeepsRevision { get; init; } = true;
+
     /// <summary>What the activity log says was done; null lets the writer say it (published, updated…), empty logs nothing.</summary>
     public string? ActivityAction { get; init; }
 

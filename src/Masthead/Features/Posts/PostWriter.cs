@@ -84,7 +84,7 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
                 await SetTermsAsync(post.Id, isNew, change, tagIds, Can(user, Capabilities.ManageCategories));
             }
             await SetMetaAsync(post, change, visibility);
-            if (change.ChangesText)
+            if (change.ChangesText && change.KeepsRevision)
             {
                 await PostRevisions.SaveAsync(db, post, me, now);
             }

@@ -25,7 +25,7 @@ public static class QuickDraft
             return NotSaved(http, antiforgery, title, content,
                 $"Write a title or some text: titles up to {Post.MaxTitleLength} characters, text up to {Post.MaxContentLength:N0}.");
         }
-        var result = await writer.WriteAsync(new PostChange { Type = PostType.Post, Action = PostAction.Draft, Title = title, Content = content },
+        var result = await writer.WriteAsync(new PostChange { Type = PostType.Post, Action = PostAction.Draft, Title = title, Content = content, KeepsRevision = false },
             http.User, http.Connection.RemoteIpAddress?.ToString());
         return result.Outcome switch
         {
