@@ -13,8 +13,8 @@ namespace Masthead.Features.Posts;
 
 /// <summary>
 /// The Posts and Pages screens: status views with counts (All, Mine, Published, Scheduled, Drafts, Pending, Private, Trash),
-/// search, category and month filters, pages of 20, and the trash, restore and delete-permanently actions, each
-/// checked against the post's owner and status. Titles lead to the editor.
+/// search, category and month filters, pages of 20, and the trash, restore, delete-permanently and bulk actions, each
+/// carried out (and checked against the post's owner and status) by <see cref="PostWriter"/>. Titles lead to the editor.
 /// </summary>
 public static class ManagePosts
 {

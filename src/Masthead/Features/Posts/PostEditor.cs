@@ -18,9 +18,9 @@ public sealed class EditorOptions
 }
 
 /// <summary>
-/// Writing and editing one post or page: every save is checked against the post's owner and status, cleaned of
-/// unsafe HTML for writers without <c>unfiltered_html</c>, kept as a revision, and written in one transaction.
-/// A writer who may not publish gets "Submit for Review" instead, whatever the form says.
+/// Writing and editing one post or page. The save reads the form into a <see cref="PostChange"/> and hands it to
+/// <see cref="PostWriter"/>, which decides everything a save means (who may, the status, cleaning, slug, terms,
+/// revision, lock); this file only shows the editor and turns the writer's answer into a page or a redirect.
 /// </summary>
 public static class PostEditor
 {

@@ -71,8 +71,7 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
             ApplyText(post, change, html, now);
             ApplyOwnership(post, change, user, authorId, parentId);
             var visibility = change.Visibility ?? VisibilityOf(post);
-            ApplyStatusAndDate(post, change, visibility, change.Date?.Local is { } local ? settings.ToUtc(local) : null, PostPermissions.CanPublish(user, type), isNew, now);
-            await ApplySlugAsync(post, change, isNew);
+            await PlaceAsync(post, change, visibility, change.Date?.Local is { } local ? settings.ToUtc(local) : null, PostPermissions.CanPublish(user, type), isNew, now);
             if (isNew)
             {
                 db.Posts.Add(post);
@@ -92,7 +91,7 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
             {
                 // Taken between the check above and now: nothing of this save is committed.
                 db.ForgetPendingChanges();
-                return new(PostWriteOutcome.TakenWhileSaving, post, before) { HeldBy = takenBy };
+                return new(PostWriteOutcome.TakenWhileSaving, before is null ? null : post, before) { HeldBy = takenBy };
             }
             Record(change, user, address, post, before);
             await db.SaveChangesAsync();
@@ -106,7 +105,8 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
         {
             // Someone trashed, published or restored it (or saved the same meta, or took the slug) at the same moment.
             db.ForgetPendingChanges();
-            return new(PostWriteOutcome.Conflict, post, before);
+            // A new post that failed has no row to point to, so the caller gets none.
+            return new(PostWriteOutcome.Conflict, before is null ? null : post, before);
         }
     }
 
@@ -243,15 +243,17 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
     }
 
     /// <summary>
-    /// The one place a post's slug is chosen: what was wished for (or the title), made unique among its type. With
-    /// the date set just before it, this is where a published post's address can change.
+    /// The one place where a post's status, date and slug are set, so the one place where a published post's address
+    /// can change: compare the slug and date before and after this call to keep an old-slug record for redirects.
     /// </summary>
-    private async Task ApplySlugAsync(Post post, PostChange change, bool isNew)
+    private async Task PlaceAsync(Post post, PostChange change, Visibility visibility, DateTime? chosenUtc, bool canPublish, bool isNew, DateTime now)
     {
+        ApplyStatusAndDate(post, change, visibility, chosenUtc, canPublish, isNew, now);
         if (change.Slug is null && !isNew)
         {
             return;
         }
+        // What was wished for (or the title), made unique among posts of its type.
         var wanted = Permalinks.Slug.From(change.Slug is { Length: > 0 } wish ? wish : post.Title);
         post.Slug = await db.FreePostSlugAsync(post.Type, wanted, exceptId: post.Id);
     }
