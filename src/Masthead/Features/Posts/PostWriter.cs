@@ -244,7 +244,7 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
 
     /// <summary>
     /// The one place where a post's status, date and slug are set, so the one place where a published post's address
-    /// can change: compare the slug and date before and after this call to keep an old-slug record for redirects.
+    /// can change (the old address is then kept for redirects by <see cref="Permalinks.OldSlugs"/> as the save is written).
     /// </summary>
     private async Task PlaceAsync(Post post, PostChange change, Visibility visibility, DateTime? chosenUtc, bool canPublish, bool isNew, DateTime now)
     {
