@@ -62,6 +62,12 @@ public sealed class ActivityLog(AppDbContext db, TimeProvider clock)
 {
     public async Task RecordAsync(HttpContext? http, string action, string actor, int? userId = null, string detail = "")
     {
+        Add(http?.Connection.RemoteIpAddress?.ToString(), action, actor, userId, detail);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Adds an entry that the caller's own SaveChanges writes, so it is saved with what it records or not at all.</summary>
+    public void Add(string? address, string action, string actor, int? userId = null, string detail = "") =>
         db.Set<ActivityEntry>().Add(new ActivityEntry
         {
             AtUtc = clock.GetUtcNow().UtcDateTime,
@@ -69,10 +75,8 @@ public sealed class ActivityLog(AppDbContext db, TimeProvider clock)
             Actor = Truncate(actor, ActivityEntry.MaxActorLength),
             Action = action,
             Detail = Truncate(detail, ActivityEntry.MaxDetailLength),
-            Address = http?.Connection.RemoteIpAddress?.ToString() ?? "",
+            Address = address ?? "",
         });
-        await db.SaveChangesAsync();
-    }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

@@ -52,18 +52,21 @@ public sealed record EditorInput
     /// rendered and always cleaned, whoever saves it, since links such as <c>javascript:</c> survive rendering. The
     /// limit applies to what is stored, which rendering and cleaning can make longer than what was typed.
     /// </summary>
-    public (string Html, string? Problem) StoredHtml(bool unfiltered)
+    public (string Html, string? Problem) StoredHtml(bool unfiltered) => StoredHtml(Content, IsMarkdown, unfiltered);
+
+    /// <inheritdoc cref="StoredHtml(bool)"/>
+    public static (string Html, string? Problem) StoredHtml(string content, bool isMarkdown, bool unfiltered)
     {
-        var html = Content;
-        if (IsMarkdown)
+        var html = content;
+        if (isMarkdown)
         {
-            if (NestingDepth(Content) > MaxMarkdownNesting)
+            if (NestingDepth(content) > MaxMarkdownNesting)
             {
                 return ("", TooDeep);
             }
             try
             {
-                html = Markdig.Markdown.ToHtml(Content, Markdown);
+                html = Markdig.Markdown.ToHtml(content, Markdown);
             }
             catch (ArgumentException)
             {
@@ -198,55 +201,36 @@ public sealed record EditorInput
     };
 
     /// <summary>What is wrong with the input, in words for the writer; empty when it can be saved.</summary>
-    public IReadOnlyList<string> Problems()
+    public IReadOnlyList<string> Problems() => [.. ToChange(PostType.Post, id: null, PostAction.Draft).Problems(), .. DateProblem is { } date ? [date] : Array.Empty<string>()];
+
+    /// <summary>Why the publish date cannot be read, when it cannot; the only problem the form has before it is a change.</summary>
+    public string? DateProblem => Date.Length > 0 && ParsedDate is null ? "The publish date is not a date and time (year-month-day hour:minute)." : null;
+
+    /// <summary>The form as a change to the post, for <see cref="PostWriter"/>; the form always names every field it shows.</summary>
+    public PostChange ToChange(PostType type, int? id, PostAction action) => new()
     {
-        List<string> problems = [];
-        if (Title.Length > Post.MaxTitleLength)
-        {
-            problems.Add($"The title is {Title.Length:N0} characters long; the limit is {Post.MaxTitleLength:N0}.");
-        }
-        if (Content.Length > Post.MaxContentLength)
-        {
-            problems.Add($"The text is {Content.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
-        }
-        if (Excerpt.Length > Post.MaxContentLength)
-        {
-            problems.Add($"The excerpt is {Excerpt.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
-        }
-        if (Slug.Length > Permalinks.Slug.MaxLength)
-        {
-            problems.Add($"The slug is {Slug.Length:N0} characters long; the limit is {Permalinks.Slug.MaxLength}.");
-        }
-        if (Visibility == Visibility.Password && Password.Length == 0)
-        {
-            problems.Add("A password-protected post needs a password.");
-        }
-        if (Password.Length > Post.MaxPasswordLength)
-        {
-            problems.Add($"The post password may be up to {Post.MaxPasswordLength} characters.");
-        }
-        if (Date.Length > 0 && ParsedDate is null)
-        {
-            problems.Add("The publish date is not a date and time (year-month-day hour:minute).");
-        }
-        if (TagNames.Count > Taxonomies.TermNames.MaxTagsPerPost)
-        {
-            problems.Add($"A post may have up to {Taxonomies.TermNames.MaxTagsPerPost} tags; this one has {TagNames.Count:N0}.");
-        }
-        if (CategoryIds.Count > MaxCategories)
-        {
-            problems.Add($"A post may be in up to {MaxCategories} categories.");
-        }
-        if (TagNames.Any(t => t.Length > 200))
-        {
-            problems.Add("Each tag may be up to 200 characters.");
-        }
-        if (NewCategory.Length > 200)
-        {
-            problems.Add("A category name may be up to 200 characters.");
-        }
-        return problems;
-    }
+        Id = id,
+        Type = type,
+        Action = action,
+        Title = Title,
+        Content = Content,
+        IsMarkdown = IsMarkdown,
+        Excerpt = Excerpt,
+        Slug = Slug,
+        Date = ParsedDate is { } local ? new PostDate(local) : PostDate.Immediately,
+        Visibility = Visibility,
+        Password = Password,
+        AuthorId = AuthorId,
+        ParentId = type == PostType.Page ? ParentId ?? 0 : null,
+        MenuOrder = type == PostType.Page ? MenuOrder : null,
+        CategoryIds = type == PostType.Post ? CategoryIds : null,
+        TagNames = type == PostType.Post ? TagNames : null,
+        NewCategory = type == PostType.Post ? NewCategory : "",
+        NewCategoryParent = NewCategoryParent,
+        Sticky = type == PostType.Post ? Sticky : null,
+        CommentsOpen = CommentsOpen,
+        TakesLock = true,
+    };
 
     /// <summary>The chosen publish date on the site's wall clock, when one was given and is valid.</summary>
     public DateTime? ParsedDate =>

@@ -13,8 +13,8 @@ namespace Masthead.Features.Posts;
 
 /// <summary>
 /// The Posts and Pages screens: status views with counts (All, Mine, Published, Scheduled, Drafts, Pending, Private, Trash),
-/// search, category and month filters, pages of 20, and the trash, restore and delete-permanently actions, each
-/// checked against the post's owner and status. Titles lead to the editor.
+/// search, category and month filters, pages of 20, and the trash, restore, delete-permanently and bulk actions, each
+/// carried out (and checked against the post's owner and status) by <see cref="PostWriter"/>. Titles lead to the editor.
 /// </summary>
 public static class ManagePosts
 {
@@ -22,7 +22,6 @@ public static class ManagePosts
 
     /// <summary>How many posts one bulk action may touch; a page shows 20, so this only stops abuse.</summary>
     private const int MaxBulk = 200;
-    public const string TrashedStatusMeta = "_wp_trash_meta_status";
 
     private static readonly (string Key, string Label, PostStatus? Status)[] Views =
     [
@@ -47,109 +46,44 @@ public static class ManagePosts
                 ListAsync(http, db, antiforgery, readerState, type)).RequireAuthorization(capability);
             foreach (var (verb, change) in new[] { ("trash", Change.Trash), ("restore", Change.Restore), ("delete", Change.Delete) })
             {
-                app.MapPost($"/admin/{path}/{{id:int}}/{verb}", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
-                    ChangeAsync(http, db, activity, type, id, change)).RequireAuthorization(capability);
+                app.MapPost($"/admin/{path}/{{id:int}}/{verb}", (HttpContext http, PostWriter writer, int id, IFormCollection form) =>
+                    ChangeAsync(http, writer, type, id, change)).RequireAuthorization(capability);
             }
-            app.MapPost($"/admin/{path}/bulk", (HttpContext http, AppDbContext db, ActivityLog activity, TimeProvider clock, IFormCollection form) =>
-                BulkAsync(http, db, activity, clock, type, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/bulk", (HttpContext http, AppDbContext db, PostWriter writer, ActivityLog activity, IFormCollection form) =>
+                BulkAsync(http, db, writer, activity, type, form)).RequireAuthorization(capability);
         }
     }
 
     private enum Change { Trash, Restore, Delete }
 
-    private static async Task<IResult> ChangeAsync(HttpContext http, AppDbContext db, ActivityLog activity, PostType type, int id, Change change)
+    private static async Task<IResult> ChangeAsync(HttpContext http, PostWriter writer, PostType type, int id, Change change)
     {
-        var done = TypedResults.Redirect(change switch
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var result = change == Change.Delete
+            ? await writer.DeleteAsync(type, id, http.User, address)
+            : await writer.WriteAsync(new PostChange { Id = id, Type = type, Action = change == Change.Trash ? PostAction.Trash : PostAction.Restore }, http.User, address);
+        return result.Outcome switch
         {
-            Change.Trash => $"/admin/{PathOf(type)}?trashed=1",
-            Change.Restore => $"/admin/{PathOf(type)}?post_status=trash&restored=1",
-            _ => $"/admin/{PathOf(type)}?post_status=trash&deleted=1",
-        });
-        // Read, check and write in one transaction; the post's status is also checked by the UPDATE itself (a
-        // concurrency token), so of six "Move to Trash" clicks at once one trashes the post and the rest find it done.
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == type);
-        if (post is null)
-        {
-            return TypedResults.NotFound();
-        }
-        if ((change == Change.Trash) == (post.Status == PostStatus.Trash) && change != Change.Delete)
-        {
-            // CASE: already where this action would put it (a second click, another tab): nothing to do.
-            return done;
-        }
-        if (!await TryChangeAsync(http, db, post, change))
-        {
-            return PlainPage.Result("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>",
-                StatusCodes.Status403Forbidden);
-        }
-        try
-        {
-            await db.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-        catch (DbUpdateException conflict) when (conflict.IsConflict())
-        {
-            return PlainPage.Result("Changed at the same moment",
+            PostWriteOutcome.Saved or PostWriteOutcome.AlreadyDone => TypedResults.Redirect(change switch
+            {
+                Change.Trash => $"/admin/{PathOf(type)}?trashed=1",
+                Change.Restore => $"/admin/{PathOf(type)}?post_status=trash&restored=1",
+                _ => $"/admin/{PathOf(type)}?post_status=trash&deleted=1",
+            }),
+            PostWriteOutcome.NotFound => TypedResults.NotFound(),
+            PostWriteOutcome.Conflict => PlainPage.Result("Changed at the same moment",
                 $"<p>Someone else changed this {WpName.Of(type)} at the same moment, so nothing was done. <a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>",
-                StatusCodes.Status409Conflict);
-        }
-        await activity.RecordAsync(http, change switch { Change.Trash => "moved a post to the trash", Change.Restore => "restored a post", _ => "deleted a post" },
-            http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), post.Title);
-        return done;
-    }
-
-    /// <summary>Trashes, restores or deletes one post if the user may (judging a trashed post by the status it had); false when not allowed.</summary>
-    private static async Task<bool> TryChangeAsync(HttpContext http, AppDbContext db, Post post, Change change)
-    {
-        var id = post.Id;
-        var trashedFrom = await db.PostMeta.SingleOrDefaultAsync(m => m.PostId == id && m.Key == TrashedStatusMeta);
-        var judgedStatus = post.Status == PostStatus.Trash && WpName.TryParse<PostStatus>(trashedFrom?.Value, out var before) ? before : post.Status;
-        var allowed = PostPermissions.CanDelete(http.User, post.AuthorId, post.Type, judgedStatus) && change switch
-        {
-            Change.Trash => post.Status != PostStatus.Trash,
-            _ => post.Status == PostStatus.Trash,
+                StatusCodes.Status409Conflict),
+            _ => PlainPage.Result("Not allowed", $"<p>You are not allowed to do that to this {WpName.Of(type)}.</p><p><a href=\"/admin/{PathOf(type)}\">Back to the list</a></p>",
+                StatusCodes.Status403Forbidden),
         };
-        if (!allowed)
-        {
-            return false;
-        }
-        switch (change)
-        {
-            // CASE: to the trash, remembering the status to restore.
-            case Change.Trash:
-                if (trashedFrom is null)
-                {
-                    db.PostMeta.Add(new PostMeta { PostId = id, Key = TrashedStatusMeta, Value = WpName.Of(post.Status) });
-                }
-                else
-                {
-                    trashedFrom.Value = WpName.Of(post.Status);
-                }
-                post.Status = PostStatus.Trash;
-                break;
-            // CASE: back from the trash as it was (a draft if nothing was remembered).
-            case Change.Restore:
-                post.Status = judgedStatus == PostStatus.Trash ? PostStatus.Draft : judgedStatus;
-                if (trashedFrom is not null)
-                {
-                    db.PostMeta.Remove(trashedFrom);
-                }
-                break;
-            // CASE: gone for good, with its revisions, terms, meta and comments.
-            case Change.Delete:
-                await db.Posts.Where(p => p.ParentId == id && p.Type == PostType.Revision).ExecuteDeleteAsync();
-                db.Posts.Remove(post);
-                break;
-        }
-        return true;
     }
 
     /// <summary>
-    /// One action on every ticked post: each is checked on its own, the allowed ones change together in one
-    /// transaction, and the answer says how many were changed and how many were not allowed.
+    /// One action on every ticked post: each goes through the post writer on its own (and is checked on its own), the
+    /// allowed ones change together in one transaction, and the answer says how many were changed and how many not.
     /// </summary>
-    private static async Task<IResult> BulkAsync(HttpContext http, AppDbContext db, ActivityLog activity, TimeProvider clock, PostType type, IFormCollection form)
+    private static async Task<IResult> BulkAsync(HttpContext http, AppDbContext db, PostWriter writer, ActivityLog activity, PostType type, IFormCollection form)
     {
         var path = PathOf(type);
         var ids = form["post[]"].Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
@@ -159,37 +93,48 @@ public static class ManagePosts
         {
             return TypedResults.Redirect($"/admin/{path}?bulk=none");
         }
+        var address = http.Connection.RemoteIpAddress?.ToString();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var posts = await db.Posts.Where(p => ids.Contains(p.Id) && p.Type == type).ToListAsync();
+        var posts = await db.Posts.Where(p => ids.Contains(p.Id) && p.Type == type).Select(p => new { p.Id, p.Status }).ToListAsync();
         int? categoryId = action.StartsWith("category:", StringComparison.Ordinal)
             && int.TryParse(action["category:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var c)
             && type == PostType.Post && await db.Terms.AnyAsync(t => t.Id == c && t.Taxonomy == Taxonomies.Taxonomy.Category) ? c : null;
-        var now = clock.GetUtcNow().UtcDateTime;
         var changed = 0;
         foreach (var post in posts)
         {
-            var editable = post.Status != PostStatus.Trash && PostPermissions.CanEdit(http.User, post.AuthorId, type, post.Status);
-            var done = action switch
+            // The one bulk log entry below says what was done; each post's own would only repeat it.
+            var change = new PostChange { Id = post.Id, Type = type, ActivityAction = "" };
+            Task<PostWriteResult>? write = action switch
             {
-                "trash" => await TryChangeAsync(http, db, post, Change.Trash),
-                "restore" => await TryChangeAsync(http, db, post, Change.Restore),
-                "delete" => await TryChangeAsync(http, db, post, Change.Delete),
-                "draft" or "pending" when editable => SetStatus(post, action == "draft" ? PostStatus.Draft : PostStatus.Pending, now),
-                "publish" when editable && PostPermissions.CanPublish(http.User, type) && post.Status is PostStatus.Draft or PostStatus.Pending =>
-                    Publish(post, now, clock),
-                _ when categoryId is { } category && editable => await AddCategoryAsync(db, post.Id, category),
-                _ => false,
+                "trash" => writer.WriteAsync(change with { Action = PostAction.Trash }, http.User, address),
+                "restore" => writer.WriteAsync(change with { Action = PostAction.Restore }, http.User, address),
+                "delete" => writer.DeleteAsync(type, post.Id, http.User, address, activityAction: ""),
+                "draft" => writer.WriteAsync(change with { Action = PostAction.Draft }, http.User, address),
+                "pending" => writer.WriteAsync(change with { Action = PostAction.Pending }, http.User, address),
+                // Publishing from the list applies to posts not yet out; one already out has nothing to publish.
+                "publish" when post.Status is PostStatus.Draft or PostStatus.Pending && PostPermissions.CanPublish(http.User, type) =>
+                    writer.WriteAsync(change with { Action = PostAction.Publish }, http.User, address),
+                _ when categoryId is { } category => writer.WriteAsync(change with
+                {
+                    CategoryIds = [.. await db.PostTerms.Where(pt => pt.PostId == post.Id && pt.Term.Taxonomy == Taxonomies.Taxonomy.Category)
+                        .Select(pt => pt.TermId).ToListAsync(), category],
+                }, http.User, address),
+                _ => null,
             };
-            changed += done ? 1 : 0;
+            var result = write is null ? null : await write;
+            if (result?.Outcome == PostWriteOutcome.Conflict)
+            {
+                // One of them changed under this action (another editor, another tab); all or nothing, so nothing.
+                return TypedResults.Redirect($"/admin/{path}?bulk=conflict");
+            }
+            changed += result?.Saved == true ? 1 : 0;
         }
         try
         {
-            await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }
         catch (DbUpdateException conflict) when (conflict.IsConflict())
         {
-            // One of them changed under this action (another editor, another tab); all or nothing, so nothing.
             return TypedResults.Redirect($"/admin/{path}?bulk=conflict");
         }
         if (changed > 0)
@@ -197,29 +142,6 @@ public static class ManagePosts
             await activity.RecordAsync(http, $"changed {changed} {path} at once", http.User.Identity?.Name ?? "", PostPermissions.UserId(http.User), action);
         }
         return TypedResults.Redirect(string.Create(CultureInfo.InvariantCulture, $"/admin/{path}?bulk=done&changed={changed}&skipped={ids.Count - changed}"));
-    }
-
-    private static bool SetStatus(Post post, PostStatus status, DateTime now)
-    {
-        post.Status = status;
-        post.ModifiedAtUtc = now;
-        return true;
-    }
-
-    private static bool Publish(Post post, DateTime now, TimeProvider clock)
-    {
-        // A draft's date is when it was last touched; publishing it now dates it now, unless it was set ahead.
-        post.Publish(post.PublishedAtUtc > now ? post.PublishedAtUtc : now, clock);
-        return true;
-    }
-
-    private static async Task<bool> AddCategoryAsync(AppDbContext db, int postId, int categoryId)
-    {
-        if (!await db.PostTerms.AnyAsync(pt => pt.PostId == postId && pt.TermId == categoryId))
-        {
-            db.PostTerms.Add(new PostTerm { PostId = postId, TermId = categoryId });
-        }
-        return true;
     }
 
     internal static async Task<ContentHttpResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState,
@@ -285,7 +207,7 @@ public static class ManagePosts
             .Skip((page - 1) * PerPage).Take(PerPage)
             .Select(p => new { p.Id, p.Title, p.Slug, p.Status, p.AuthorId, p.PublishedAtUtc, p.ModifiedAtUtc, TermIds = p.Terms.Select(t => t.TermId).ToList() })
             .ToListAsync();
-        var trashedFrom = await db.PostMeta.Where(m => m.Key == TrashedStatusMeta && rows.Select(r => r.Id).Contains(m.PostId))
+        var trashedFrom = await db.PostMeta.Where(m => m.Key == PostWriter.TrashedStatusMeta && rows.Select(r => r.Id).Contains(m.PostId))
             .ToDictionaryAsync(m => m.PostId, m => m.Value);
 
         var token = PlainPage.AntiforgeryField(http, antiforgery);
@@ -293,7 +215,7 @@ public static class ManagePosts
             $"<form method=\"post\" action=\"/admin/{path}/{id}/{verb}\" class=\"row-action\">{token}<button type=\"submit\">{label}</button></form>";
         var tableRows = string.Concat(rows.Select(r =>
         {
-            var judged = r.Status == PostStatus.Trash && WpName.TryParse<PostStatus>(trashedFrom.GetValueOrDefault(r.Id), out var was) ? was : r.Status;
+            var judged = PostWriter.JudgedStatus(r.Status, trashedFrom.GetValueOrDefault(r.Id));
             var canDelete = PostPermissions.CanDelete(http.User, r.AuthorId, type, judged);
             var actions = !canDelete ? "" : r.Status == PostStatus.Trash
                 ? Action(r.Id, "restore", "Restore") + Action(r.Id, "delete", "Delete Permanently")

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Masthead.Features.Posts;
 
 /// <summary>
@@ -58,6 +60,16 @@ public sealed class Post
 
     public List<PostTerm> Terms { get; set; } = [];
 
+    /// <summary>Whether readers may see the post once its date comes: published, or scheduled to be.</summary>
+    public bool IsLive => Status is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
+
+    /// <summary>
+    /// The one rule for a scheduled post whose time has come: it is published. The scheduled publisher claims such
+    /// posts with one UPDATE filtered by this (so two instances never publish one twice), and nothing else decides it.
+    /// </summary>
+    public static Expression<Func<Post, bool>> DueToPublish(DateTime nowUtc) =>
+        p => p.Status == PostStatus.Future && p.PublishedAtUtc <= nowUtc;
+
     /// <summary>Publishes now, or schedules when the date is still ahead, as WordPress does.</summary>
     public void Publish(DateTime publishAtUtc, TimeProvider clock)
     {
@@ -65,5 +77,59 @@ public sealed class Post
         PublishedAtUtc = publishAtUtc;
         ModifiedAtUtc = now;
         Status = publishAtUtc > now ? PostStatus.Future : PostStatus.Publish;
+    }
+
+    /// <summary>Schedules the post for <paramref name="publishAtUtc"/>; a time already past cannot be waited for, so it publishes.</summary>
+    public void Schedule(DateTime publishAtUtc, TimeProvider clock) => Publish(publishAtUtc, clock);
+
+    /// <summary>Publishes the post for the newsroom only. A private post is never also password-protected nor sticky.</summary>
+    public void MakePrivate(DateTime publishAtUtc, TimeProvider clock)
+    {
+        PublishedAtUtc = publishAtUtc;
+        ModifiedAtUtc = clock.GetUtcNow().UtcDateTime;
+        Status = PostStatus.Private;
+        Password = "";
+        IsSticky = false;
+    }
+
+    /// <summary>Hands the post to an editor for review; it stays unseen by readers, dated <paramref name="datedUtc"/>.</summary>
+    public void SubmitForReview(DateTime datedUtc, TimeProvider clock)
+    {
+        PublishedAtUtc = datedUtc;
+        ModifiedAtUtc = clock.GetUtcNow().UtcDateTime;
+        Status = PostStatus.Pending;
+    }
+
+    /// <summary>Takes the post back to a draft (or keeps it one), dated <paramref name="datedUtc"/>.</summary>
+    public void SaveAsDraft(DateTime datedUtc, TimeProvider clock)
+    {
+        PublishedAtUtc = datedUtc;
+        ModifiedAtUtc = clock.GetUtcNow().UtcDateTime;
+        Status = PostStatus.Draft;
+    }
+
+    /// <summary>
+    /// Moves the post to the trash and answers the status it had, which the caller keeps (as WordPress keeps
+    /// <c>_wp_trash_meta_status</c>) so <see cref="Restore"/> can bring it back as it was.
+    /// </summary>
+    public PostStatus Trash()
+    {
+        if (Status == PostStatus.Trash)
+        {
+            throw new InvalidOperationException("The post is already in the trash.");
+        }
+        var was = Status;
+        Status = PostStatus.Trash;
+        return was;
+    }
+
+    /// <summary>Brings the post back from the trash with the status it had there, or as a draft when that is not known.</summary>
+    public void Restore(PostStatus? statusBeforeTrash)
+    {
+        if (Status != PostStatus.Trash)
+        {
+            throw new InvalidOperationException("Only a post in the trash can be restored.");
+        }
+        Status = statusBeforeTrash is { } was && was is not (PostStatus.Trash or PostStatus.Inherit) ? was : PostStatus.Draft;
     }
 }

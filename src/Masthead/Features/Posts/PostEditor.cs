@@ -18,9 +18,9 @@ public sealed class EditorOptions
 }
 
 /// <summary>
-/// Writing and editing one post or page: every save is checked against the post's owner and status, cleaned of
-/// unsafe HTML for writers without <c>unfiltered_html</c>, kept as a revision, and written in one transaction.
-/// A writer who may not publish gets "Submit for Review" instead, whatever the form says.
+/// Writing and editing one post or page. The save reads the form into a <see cref="PostChange"/> and hands it to
+/// <see cref="PostWriter"/>, which decides everything a save means (who may, the status, cleaning, slug, terms,
+/// revision, lock); this file only shows the editor and turns the writer's answer into a page or a redirect.
 /// </summary>
 public static class PostEditor
 {
@@ -33,10 +33,10 @@ public static class PostEditor
                 ShowAsync(http, db, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
             app.MapGet($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
                 ShowAsync(http, db, antiforgery, reader, clock, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/new", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, ActivityLog activity, IFormCollection form) =>
-                SaveAsync(http, db, antiforgery, reader, clock, activity, type, id: null, form)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
-                SaveAsync(http, db, antiforgery, reader, clock, activity, type, id, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/new", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, IFormCollection form) =>
+                SaveAsync(http, db, antiforgery, reader, clock, writer, type, id: null, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, int id, IFormCollection form) =>
+                SaveAsync(http, db, antiforgery, reader, clock, writer, type, id, form)).RequireAuthorization(capability);
             app.MapPost($"/admin/{path}/{{id:int}}/take-over", (HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
                 TakeOverAsync(http, db, clock, activity, type, id)).RequireAuthorization(capability);
             app.MapPost($"/admin/{path}/preview", (HttpContext http, AppDbContext db, TimeProvider clock, IFormCollection form) =>
@@ -83,25 +83,25 @@ public static class PostEditor
         PlainPage.Result("Not allowed", $"<p>You are not allowed to edit this {WpName.Of(type)}.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}\">Back to the list</a></p>",
             StatusCodes.Status403Forbidden);
 
-    /// <summary>Loads a post for its editor, or says why it cannot be edited (missing, trashed, not yours).</summary>
+    /// <summary>The page for a post that cannot be edited: missing, not yours (or live, or private), or in the trash.</summary>
+    internal static IResult Refusal(PostWriteOutcome outcome, PostType type) => outcome switch
+    {
+        PostWriteOutcome.NotFound => PlainPage.Result("Not found", $"<p>There is no such {WpName.Of(type)}. It may have been deleted.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}\">Back to the list</a></p>",
+            StatusCodes.Status404NotFound),
+        PostWriteOutcome.InTrash => PlainPage.Result("In the Trash", $"<p>This {WpName.Of(type)} is in the Trash. Restore it from the list, then edit it.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}?post_status=trash\">The Trash</a></p>",
+            StatusCodes.Status409Conflict),
+        _ => Refused(type),
+    };
+
+    /// <summary>Loads a post for its editor, or says why it cannot be edited (missing, trashed, not yours), by the writer's rule.</summary>
     internal static async Task<(Post? Post, IResult? Problem)> LoadEditableAsync(HttpContext http, AppDbContext db, PostType type, int id)
     {
         var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == type);
         if (post is null)
         {
-            return (null, PlainPage.Result("Not found", $"<p>There is no such {WpName.Of(type)}. It may have been deleted.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}\">Back to the list</a></p>",
-                StatusCodes.Status404NotFound));
+            return (null, Refusal(PostWriteOutcome.NotFound, type));
         }
-        if (!PostPermissions.CanEdit(http.User, post.AuthorId, type, post.Status))
-        {
-            return (null, Refused(type));
-        }
-        if (post.Status == PostStatus.Trash)
-        {
-            return (null, PlainPage.Result("In the Trash", $"<p>This {WpName.Of(type)} is in the Trash. Restore it from the list, then edit it.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}?post_status=trash\">The Trash</a></p>",
-                StatusCodes.Status409Conflict));
-        }
-        return (post, null);
+        return PostWriter.RefusalFor(http.User, post) is { } refusal ? (null, Refusal(refusal, type)) : (post, null);
     }
 
     private static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostType type, int? id)
@@ -171,255 +171,58 @@ public static class PostEditor
     }
 
     private static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock,
-        ActivityLog activity, PostType type, int? id, IFormCollection form)
+        PostWriter writer, PostType type, int? id, IFormCollection form)
     {
         var (site, _) = await reader.GetAsync(db);
         var now = clock.GetUtcNow().UtcDateTime;
         var me = PostPermissions.UserId(http.User) ?? 0;
-        Post? post = null;
-        if (id is not null)
-        {
-            (post, var problem) = await LoadEditableAsync(http, db, type, id.Value);
-            if (post is null)
-            {
-                return problem!;
-            }
-        }
         var input = EditorInput.FromForm(form);
+        var action = form["action"].ToString() switch { "publish" => PostAction.Publish, "pending" => PostAction.Pending, _ => PostAction.Draft };
+        var change = input.ToChange(type, id, action);
+        if (input.DateProblem is { } dateProblem)
+        {
+            // A date that cannot be read is the form's own problem; the rest is the writer's to judge, once the date is fixed.
+            var (current, refused) = id is null ? (null, null) : await LoadEditableAsync(http, db, type, id.Value);
+            return refused ?? await EditorPage.RenderAsync(http, db, antiforgery, site, type, current, input, [.. change.Problems(), dateProblem],
+                StatusCodes.Status400BadRequest, now, current is not null && await PostRevisions.NewerAutosaveAsync(db, current, me) is not null);
+        }
+
+        var result = await writer.WriteAsync(change, http.User, http.Connection.RemoteIpAddress?.ToString());
+        var post = result.Post;
         async Task<bool> HasNewerAutosaveAsync() => post is not null && await PostRevisions.NewerAutosaveAsync(db, post, me) is not null;
-        if (post is not null && await PostLocks.HolderAsync(db, post.Id, me, now) is { } holder)
+        Task<IResult> Again(IReadOnlyList<string> errors, int status, bool offerAutosave) =>
+            EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors, status, now, offerAutosave);
+        var noun = WpName.Of(type);
+        return result.Outcome switch
         {
-            // Someone took the post over while this form was open; saving would silently undo their work.
-            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input,
-                [$"{holder} took over this {WpName.Of(type)} while you were editing, so your changes were not saved. Copy what you need from below."],
-                StatusCodes.Status409Conflict, now, await HasNewerAutosaveAsync());
-        }
-        var action = form["action"].ToString();
-        var canPublish = PostPermissions.CanPublish(http.User, type);
-        var canEditOthers = PostPermissions.CanEditOthers(http.User, type);
-        var canManageCategories = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.ManageCategories);
-        List<string> errors = [.. input.Problems()];
-        var (html, htmlProblem) = errors.Count > 0 ? ("", null)
-            : input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
-        if (htmlProblem is not null)
-        {
-            errors.Add(htmlProblem);
-        }
-        if (input.Visibility == Visibility.Private && !canPublish && action == "publish")
-        {
-            errors.Add($"Only someone who may publish can make a {WpName.Of(type)} private.");
-        }
-        if (input.NewCategory.Length > 0 && !canManageCategories)
-        {
-            errors.Add("You are not allowed to add categories; choose from the list.");
-        }
-        var authorId = post?.AuthorId ?? me;
-        if (canEditOthers && input.AuthorId is { } chosen && chosen != authorId)
-        {
-            var role = await db.Users.Where(u => u.Id == chosen).Select(u => u.Role).SingleOrDefaultAsync();
-            if (Roles.Can(role, type == PostType.Page ? Capabilities.EditPages : Capabilities.EditPosts))
-            {
-                authorId = chosen;
-            }
-            else
-            {
-                errors.Add("The chosen author cannot write; choose someone from the list.");
-            }
-        }
-        int? parentId = null;
-        if (type == PostType.Page && input.ParentId is { } parent)
-        {
-            parentId = await IsValidParentAsync(db, parent, post?.Id) ? parent : null;
-            if (parentId is null)
-            {
-                errors.Add("The parent page does not exist, or is this page or one of its children.");
-            }
-        }
-        if (errors.Count > 0)
-        {
-            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors, StatusCodes.Status400BadRequest, now, await HasNewerAutosaveAsync());
-        }
-
-        var wasLive = post?.Status is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
-        var chosenDate = input.ParsedDate is { } local ? site.Settings.ToUtc(local) : (DateTime?)null;
-        var status = action switch
-        {
-            "publish" when !canPublish => PostStatus.Pending,
-            "publish" when input.Visibility == Visibility.Private => PostStatus.Private,
-            "publish" => (chosenDate ?? (wasLive ? post!.PublishedAtUtc : now)) > now ? PostStatus.Future : PostStatus.Publish,
-            "pending" => PostStatus.Pending,
-            _ => PostStatus.Draft,
+            PostWriteOutcome.Saved => TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{post!.Id}/edit?message={SavedMessage(result)}"),
+            PostWriteOutcome.Invalid => await Again(result.Problems, StatusCodes.Status400BadRequest, await HasNewerAutosaveAsync()),
+            PostWriteOutcome.HeldByOther => await Again(
+                [$"{result.HeldBy} took over this {noun} while you were editing, so your changes were not saved. Copy what you need from below."],
+                StatusCodes.Status409Conflict, await HasNewerAutosaveAsync()),
+            PostWriteOutcome.TakenWhileSaving => await Again(
+                [$"{result.HeldBy} took over this {noun} while you were saving, so your changes were not saved. Copy what you need from below."],
+                StatusCodes.Status409Conflict, offerAutosave: false),
+            PostWriteOutcome.Conflict => await Again(
+                [$"Someone else changed this {noun} at the same moment, so your changes were not saved. Copy what you need from below, then reload."],
+                StatusCodes.Status409Conflict, offerAutosave: false),
+            var refusal => Refusal(refusal, type),
         };
-        var publishedAt = status is PostStatus.Publish or PostStatus.Future or PostStatus.Private
-            ? chosenDate ?? (wasLive ? post!.PublishedAtUtc : now)
-            : chosenDate ?? now;
-
-        // Tags are found or made before the transaction: that work grows with the list, and must not hold the write
-        // lock that every other save and sign-in waits on.
-        var tagIds = type == PostType.Post ? await db.EnsureTagsAsync(input.TagNames) : [];
-        try
-        {
-            var (saved, takenBy) = await WriteAsync(db, post, type, input, status, publishedAt, now, me, authorId, parentId, html, tagIds, canEditOthers, canManageCategories);
-            if (takenBy is not null)
-            {
-                db.ForgetPendingChanges();
-                return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input,
-                    [$"{takenBy} took over this {WpName.Of(type)} while you were saving, so your changes were not saved. Copy what you need from below."],
-                    StatusCodes.Status409Conflict, now, offerAutosave: false);
-            }
-            post = saved;
-        }
-        catch (DbUpdateException conflict) when (conflict.IsConflict())
-        {
-            // Someone trashed, published or restored it (or saved the same meta) between this form's load and its save.
-            db.ForgetPendingChanges();
-            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input,
-                [$"Someone else changed this {WpName.Of(type)} at the same moment, so your changes were not saved. Copy what you need from below, then reload."],
-                StatusCodes.Status409Conflict, now, offerAutosave: false);
-        }
-
-        var (verb, message) = status switch
-        {
-            PostStatus.Publish when wasLive => ("updated", "updated"),
-            PostStatus.Publish => ("published", "published"),
-            PostStatus.Future => ("scheduled", "scheduled"),
-            PostStatus.Private => ("published privately", "private"),
-            PostStatus.Pending => ("submitted for review", "pending"),
-            _ => ("saved a draft of", "saved"),
-        };
-        await activity.RecordAsync(http, $"{verb} a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
-        return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{post.Id}/edit?message={message}");
     }
 
-    /// <summary>
-    /// The save itself, in one transaction: the post, its terms and meta, a revision and the writer's lock. If someone
-    /// else took the post since the check before, nothing is committed and their name comes back.
-    /// </summary>
-    private static async Task<(Post Post, string? TakenBy)> WriteAsync(AppDbContext db, Post? existing, PostType type, EditorInput input, PostStatus status, DateTime publishedAt,
-        DateTime now, int me, int authorId, int? parentId, string html, List<int> tagIds, bool canEditOthers, bool canManageCategories)
+    /// <summary>The notice the editor shows after a save, by the status the post went to and the one it had.</summary>
+    private static string SavedMessage(PostWriteResult result) => result.Post!.Status switch
     {
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var isNew = existing is null;
-        var post = existing ?? new Post { Type = type, AuthorId = me };
-        post.Title = input.Title;
-        post.Content = html;
-        post.Excerpt = input.Excerpt;
-        post.Status = status;
-        post.PublishedAtUtc = publishedAt;
-        post.ModifiedAtUtc = now;
-        post.AuthorId = authorId;
-        post.Password = input.Visibility == Visibility.Password ? input.Password : "";
-        post.CommentStatus = input.CommentsOpen ? CommentStatus.Open : CommentStatus.Closed;
-        if (type == PostType.Post && canEditOthers)
-        {
-            post.IsSticky = input.Sticky && input.Visibility != Visibility.Private;
-        }
-        if (type == PostType.Page)
-        {
-            post.ParentId = parentId;
-            post.MenuOrder = input.MenuOrder;
-        }
-        var wantedSlug = Slug.From(input.Slug.Length > 0 ? input.Slug : input.Title);
-        post.Slug = await db.FreePostSlugAsync(type, wantedSlug, exceptId: post.Id);
-        if (isNew)
-        {
-            db.Posts.Add(post);
-        }
-        await db.SaveChangesAsync();
-
-        if (type == PostType.Post)
-        {
-            await SetTermsAsync(db, post.Id, input, tagIds, canManageCategories);
-        }
-        await SetMetaAsync(db, post.Id, EditorInput.MarkdownMeta, input.IsMarkdown ? input.Content : null);
-        // A draft meant to go out privately remembers it (its status says draft until it is published).
-        await SetMetaAsync(db, post.Id, EditorInput.PrivateDraftMeta, input.Visibility == Visibility.Private && status != PostStatus.Private ? "1" : null);
-        await PostRevisions.SaveAsync(db, post, me, now);
-        if (await PostLocks.TryTakeAsync(db, post.Id, me, now) is { } takenBy)
-        {
-            return (post, takenBy);
-        }
-        await db.SaveChangesAsync();
-
-        await transaction.CommitAsync();
-        return (post, null);
-    }
-
-    /// <summary>Whether <paramref name="parentId"/> is a page that is neither this page nor below it.</summary>
-    private static async Task<bool> IsValidParentAsync(AppDbContext db, int parentId, int? pageId)
-    {
-        var pages = await db.Posts.Where(p => p.Type == PostType.Page).Select(p => new { p.Id, p.ParentId }).ToDictionaryAsync(p => p.Id, p => p.ParentId);
-        var seen = new HashSet<int>();
-        for (int? at = parentId; at is { } current; at = pages.GetValueOrDefault(current))
-        {
-            if (!pages.ContainsKey(current) || current == pageId || !seen.Add(current))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /// <summary>Replaces the post's categories and tags: unknown category ids are dropped, a new category is made if asked.</summary>
-    private static async Task SetTermsAsync(AppDbContext db, int postId, EditorInput input, List<int> tagIds, bool canManageCategories)
-    {
-        var categoryIds = await db.Terms.Where(t => t.Taxonomy == Taxonomy.Category && input.CategoryIds.Contains(t.Id)).Select(t => t.Id).ToListAsync();
-        if (input.NewCategory.Length > 0 && canManageCategories)
-        {
-            if ((await db.FindAsync(Taxonomy.Category, [input.NewCategory])).Values.FirstOrDefault() is var existingId and > 0)
-            {
-                categoryIds.Add(existingId);
-            }
-            else
-            {
-                var parent = input.NewCategoryParent is { } p && await db.Terms.AnyAsync(t => t.Id == p && t.Taxonomy == Taxonomy.Category) ? p : (int?)null;
-                var created = new Term
-                {
-                    Taxonomy = Taxonomy.Category,
-                    Name = input.NewCategory,
-                    ParentId = parent,
-                    Slug = await db.FreeSlugAsync(Taxonomy.Category, Slug.From(input.NewCategory)),
-                };
-                db.Terms.Add(created);
-                await db.SaveChangesAsync();
-                categoryIds.Add(created.Id);
-            }
-        }
-        if (categoryIds.Count == 0 && await ManageTerms.DefaultCategoryIdAsync(db) is > 0 and var fallback)
-        {
-            categoryIds.Add(fallback);
-        }
-
-        var wanted = categoryIds.Concat(tagIds).Distinct().ToHashSet();
-        var current = await db.PostTerms.Where(pt => pt.PostId == postId).ToListAsync();
-        db.PostTerms.RemoveRange(current.Where(pt => !wanted.Contains(pt.TermId)));
-        db.PostTerms.AddRange(wanted.Except(current.Select(pt => pt.TermId)).Select(termId => new PostTerm { PostId = postId, TermId = termId }));
-    }
+        PostStatus.Publish when result.WasLive => "updated",
+        PostStatus.Publish => "published",
+        PostStatus.Future => "scheduled",
+        PostStatus.Private => "private",
+        PostStatus.Pending => "pending",
+        _ => "saved",
+    };
 
     /// <summary>The editor's own post meta (the Markdown source, a private draft's mark) of a post or autosave.</summary>
     private static Task<Dictionary<string, string>> MetaOfAsync(AppDbContext db, int postId) =>
         db.PostMeta.Where(m => m.PostId == postId && (m.Key == EditorInput.MarkdownMeta || m.Key == EditorInput.PrivateDraftMeta))
             .ToDictionaryAsync(m => m.Key, m => m.Value);
-
-    /// <summary>Sets one post meta value, or removes it when <paramref name="value"/> is null (saved with the caller's SaveChanges).</summary>
-    internal static async Task SetMetaAsync(AppDbContext db, int postId, string key, string? value)
-    {
-        var meta = await db.PostMeta.FirstOrDefaultAsync(m => m.PostId == postId && m.Key == key);
-        if (value is null)
-        {
-            if (meta is not null)
-            {
-                db.PostMeta.Remove(meta);
-            }
-            return;
-        }
-        if (meta is null)
-        {
-            db.PostMeta.Add(new PostMeta { PostId = postId, Key = key, Value = value });
-        }
-        else
-        {
-            meta.Value = value;
-        }
-    }
 }

@@ -9,7 +9,7 @@ public sealed class PostMeta
     /// of a second row that every later read trips over.
     /// </summary>
     public static readonly IReadOnlyList<string> SingleValuedKeys =
-        [ManagePosts.TrashedStatusMeta, PostLocks.MetaKey, EditorInput.MarkdownMeta, EditorInput.PrivateDraftMeta];
+        [PostWriter.TrashedStatusMeta, PostLocks.MetaKey, EditorInput.MarkdownMeta, EditorInput.PrivateDraftMeta];
 
     /// <summary>The SQL condition of the filtered unique index, the same text on SQLite and PostgreSQL.</summary>
     internal static string SingleValuedFilter => $"\"Key\" IN ({string.Join(", ", SingleValuedKeys.Select(k => $"'{k}'"))})";

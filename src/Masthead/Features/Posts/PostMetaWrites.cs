@@ -27,4 +27,26 @@ public static class PostMetaWrites
             postId, key, value, expected ?? "");
 #pragma warning restore EF1002
     }
+
+    /// <summary>Sets one post meta value, or removes it when <paramref name="value"/> is null (saved with the caller's SaveChanges).</summary>
+    public static async Task SetPostMetaAsync(this AppDbContext db, int postId, string key, string? value)
+    {
+        var meta = await db.PostMeta.FirstOrDefaultAsync(m => m.PostId == postId && m.Key == key);
+        if (value is null)
+        {
+            if (meta is not null)
+            {
+                db.PostMeta.Remove(meta);
+            }
+            return;
+        }
+        if (meta is null)
+        {
+            db.PostMeta.Add(new PostMeta { PostId = postId, Key = key, Value = value });
+        }
+        else
+        {
+            meta.Value = value;
+        }
+    }
 }

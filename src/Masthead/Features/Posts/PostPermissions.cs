@@ -23,7 +23,7 @@ public static class PostPermissions
         var page = type == PostType.Page;
         bool Has(string capability) => Roles.Can(role, capability);
         var own = UserId(user) == authorId;
-        // A trashed post is judged by what it was; WordPress keeps that status aside, and so do we (see ManagePosts).
+        // A trashed post is judged by what it was; WordPress keeps that status aside, and so do we (see PostWriter.TrashedStatusMeta).
         var live = status is PostStatus.Publish or PostStatus.Future;
         if (!Has(page ? Capabilities.DeletePages : Capabilities.DeletePosts))
         {

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Masthead.Data;
-using Masthead.Features.Activity;
 using Masthead.Features.Settings;
 using Masthead.Features.Users;
 using Masthead.Hosting;
@@ -25,8 +24,8 @@ public static class PostRevisions
             var path = ManagePosts.PathOf(type);
             app.MapGet($"/admin/{path}/{{id:int}}/revisions", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, int id) =>
                 ShowAsync(http, db, antiforgery, settings, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/revisions/{{revisionId:int}}/restore", (HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, int id, int revisionId, IFormCollection form) =>
-                RestoreAsync(http, db, clock, activity, type, id, revisionId)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/revisions/{{revisionId:int}}/restore", (HttpContext http, AppDbContext db, PostWriter writer, int id, int revisionId, IFormCollection form) =>
+                RestoreAsync(http, db, writer, type, id, revisionId)).RequireAuthorization(capability);
             app.MapPost($"/admin/{path}/{{id:int}}/autosave", (HttpContext http, AppDbContext db, TimeProvider clock, int id, IFormCollection form) =>
                 AutosaveAsync(http, db, clock, type, id, form)).RequireAuthorization(capability);
         }
@@ -119,7 +118,7 @@ public static class PostRevisions
         autosave.Excerpt = input.Excerpt;
         autosave.ModifiedAtUtc = now;
         await db.SaveChangesAsync();
-        await PostEditor.SetMetaAsync(db, autosave.Id, EditorInput.MarkdownMeta, input.IsMarkdown ? input.Content : null);
+        await db.SetPostMetaAsync(autosave.Id, EditorInput.MarkdownMeta, input.IsMarkdown ? input.Content : null);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return TypedResults.Ok(new { savedAt = now });
@@ -183,7 +182,7 @@ public static class PostRevisions
             """;
     }
 
-    private static async Task<IResult> RestoreAsync(HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, PostType type, int id, int revisionId)
+    private static async Task<IResult> RestoreAsync(HttpContext http, AppDbContext db, PostWriter writer, PostType type, int id, int revisionId)
     {
         var (post, problem) = await PostEditor.LoadEditableAsync(http, db, type, id);
         if (post is null)
@@ -195,32 +194,31 @@ public static class PostRevisions
         {
             return TypedResults.NotFound();
         }
-        var me = PostPermissions.UserId(http.User) ?? 0;
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (await PostLocks.TryTakeAsync(db, id, me, now) is { } holder)
+        // Restoring is saving the old text (as HTML, which revisions hold): an editor's revision may hold HTML an author
+        // is not trusted with, so it is cleaned alike, and what is stored must fit as a save's must.
+        var result = await writer.WriteAsync(new PostChange
         {
-            return PlainPage.Result("This post is being edited", $"<p role=\"alert\">{PlainPage.Encode(holder)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
-                StatusCodes.Status409Conflict);
-        }
-        // An editor's revision may hold HTML an author is not trusted with; restoring it is saving it, so it is cleaned
-        // alike, and what is stored must fit as a save's must (cleaning can make text longer).
-        var content = PostHtml.ForStorage(revision.Content, Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
-        if (content.Length > Post.MaxContentLength)
+            Id = id,
+            Type = type,
+            Title = revision.Title,
+            Content = revision.Content,
+            Excerpt = revision.Excerpt,
+            TakesLock = true,
+            ActivityAction = $"restored a revision of a {WpName.Of(type)}",
+        }, http.User, http.Connection.RemoteIpAddress?.ToString());
+        var back = $"<p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>";
+        return result.Outcome switch
         {
-            return PlainPage.Result("Too long to restore", $"<p role=\"alert\">Once cleaned, this revision's text comes to {content.Length:N0} characters; the limit is {Post.MaxContentLength:N0}. Nothing was changed. Open the editor and copy what you need from it instead.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>",
-                StatusCodes.Status400BadRequest);
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        post.Title = revision.Title;
-        post.Content = content;
-        post.Excerpt = revision.Excerpt;
-        post.ModifiedAtUtc = now;
-        // Revisions hold HTML, so the post is HTML again from here.
-        await db.PostMeta.Where(m => m.PostId == id && m.Key == EditorInput.MarkdownMeta).ExecuteDeleteAsync();
-        await SaveAsync(db, post, me, now);
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
-        await activity.RecordAsync(http, $"restored a revision of a {WpName.Of(type)}", http.User.Identity?.Name ?? "", me, post.Title);
-        return TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{id}/edit?message=restored");
+            PostWriteOutcome.Saved => TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{id}/edit?message=restored"),
+            PostWriteOutcome.HeldByOther or PostWriteOutcome.TakenWhileSaving => PlainPage.Result("This post is being edited",
+                $"<p role=\"alert\">{PlainPage.Encode(result.HeldBy)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p>{back}",
+                StatusCodes.Status409Conflict),
+            PostWriteOutcome.Invalid => PlainPage.Result("Too long to restore",
+                $"<p role=\"alert\">{PlainPage.Encode(string.Join(" ", result.Problems))} Nothing was changed. Open the editor and copy what you need from it instead.</p>{back}",
+                StatusCodes.Status400BadRequest),
+            PostWriteOutcome.Conflict => PlainPage.Result("Changed at the same moment",
+                $"<p role=\"alert\">Someone else changed this {WpName.Of(type)} at the same moment, so nothing was done.</p>{back}", StatusCodes.Status409Conflict),
+            var refusal => PostEditor.Refusal(refusal, type),
+        };
     }
 }

@@ -47,10 +47,13 @@ internal sealed partial class ScheduledPublisher(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Moves every scheduled post whose time has come to published; returns how many this call moved.</summary>
+    /// <summary>
+    /// Moves every scheduled post whose time has come (<see cref="Post.DueToPublish"/>) to published; returns how many
+    /// this call moved. A bulk UPDATE rather than the post writer: the claim itself is the rule that keeps two instances apart.
+    /// </summary>
     public static Task<int> PublishDueAsync(AppDbContext db, DateTime nowUtc, CancellationToken cancellationToken = default) =>
         db.Posts
-            .Where(p => p.Status == PostStatus.Future && p.PublishedAtUtc <= nowUtc)
+            .Where(Post.DueToPublish(nowUtc))
             .ExecuteUpdateAsync(set => set.SetProperty(p => p.Status, PostStatus.Publish), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} scheduled post(s).")]
@@ -66,6 +69,7 @@ public static class PostsFeature
     {
         builder.Services.AddSingleton(builder.Configuration.GetSection("Publishing").Get<PublishingOptions>() ?? new PublishingOptions());
         builder.Services.AddHostedService<ScheduledPublisher>();
+        builder.Services.AddScoped<PostWriter>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Editor").Get<EditorOptions>() ?? new EditorOptions());
     }
 }

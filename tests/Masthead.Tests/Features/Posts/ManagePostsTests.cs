@@ -213,7 +213,7 @@ public abstract class ManagePostsTests
         })));
 
         Assert.All(answers, status => Assert.True(status is HttpStatusCode.Redirect or HttpStatusCode.Conflict, $"answered {status}"));
-        Assert.Equal(1, await site.DbAsync(db => db.PostMeta.CountAsync(m => m.PostId == id && m.Key == ManagePosts.TrashedStatusMeta)));
+        Assert.Equal(1, await site.DbAsync(db => db.PostMeta.CountAsync(m => m.PostId == id && m.Key == PostWriter.TrashedStatusMeta)));
         using var trash = await editor.GetAsync("/admin/posts?post_status=trash");
         Assert.Equal(HttpStatusCode.OK, trash.StatusCode);
         using var restored = await BrowserForm.SubmitAsync(editor, "/admin/posts?post_status=trash", $"/admin/posts/{id}/restore", _ => { });
@@ -228,13 +228,13 @@ public abstract class ManagePostsTests
         var post = await site.AddPostAsync(Unique.Name("Single-valued"));
         await site.DbAsync(async db =>
         {
-            db.PostMeta.Add(new PostMeta { PostId = post.Id, Key = ManagePosts.TrashedStatusMeta, Value = "publish" });
+            db.PostMeta.Add(new PostMeta { PostId = post.Id, Key = PostWriter.TrashedStatusMeta, Value = "publish" });
             await db.SaveChangesAsync();
         });
 
         var second = await Assert.ThrowsAsync<DbUpdateException>(() => site.DbAsync(async db =>
         {
-            db.PostMeta.Add(new PostMeta { PostId = post.Id, Key = ManagePosts.TrashedStatusMeta, Value = "draft" });
+            db.PostMeta.Add(new PostMeta { PostId = post.Id, Key = PostWriter.TrashedStatusMeta, Value = "draft" });
             await db.SaveChangesAsync();
         }));
 
