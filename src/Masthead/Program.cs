@@ -1,5 +1,6 @@
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Mail;
 using Masthead.Features.Permalinks;
 using Masthead.Features.Posts;
@@ -13,6 +14,7 @@ using Masthead.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddHosting();
+builder.AddAdmin();
 builder.AddMail();
 builder.AddAccounts();
 builder.AddActivity();
@@ -29,6 +31,7 @@ app.UseHosting();
 app.UseSetup();
 app.UseAccounts();
 app.MapHosting();
+app.MapAdmin();
 app.MapSetup();
 app.MapAccounts();
 app.MapActivity();

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Masthead.Data;
+using Masthead.Features.Admin;
 using Masthead.Features.Settings;
 using Masthead.Features.Users;
-using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Features.Activity;
@@ -12,7 +13,12 @@ public static class ShowActivity
 {
     public const int PerPage = 50;
 
-    internal static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SiteSettingsCache settingsCache)
+    /// <summary>One entry as the screen shows it, its time in the site's zone and formats.</summary>
+    public sealed record ActivityRow(string When, string Actor, string Action, string Detail, string Address);
+
+    public sealed record ActivityScreenModel(AdminChrome Chrome, IReadOnlyList<ActivityRow> Entries, int Page, int PageCount, int Total);
+
+    internal static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SiteSettingsCache settingsCache, IAntiforgery antiforgery)
     {
         var settings = await settingsCache.GetAsync(db);
         var page = int.TryParse(http.Request.Query["paged"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
@@ -26,22 +32,10 @@ public static class ShowActivity
             .OrderByDescending(e => e.AtUtc).ThenByDescending(e => e.Id)
             .Skip((page - 1) * PerPage).Take(PerPage)
             .ToListAsync();
-
-        var rows = entries.Count == 0
-            ? "<tr><td colspan=\"4\">Nothing has happened yet.</td></tr>"
-            : string.Concat(entries.Select(e => $"<tr><td>{PlainPage.Encode(PhpDateFormat.Format(settings.ToLocal(e.AtUtc), $"{settings.DateFormat} {settings.TimeFormat}"))}</td>"
-                + $"<td>{PlainPage.Encode(e.Actor)}</td><td>{PlainPage.Encode(e.Action)}{(e.Detail.Length > 0 ? ": " + PlainPage.Encode(e.Detail) : "")}</td><td>{PlainPage.Encode(e.Address)}</td></tr>"));
-        var nav = pages == 1 ? "" : $"<nav aria-label=\"Pages\"><p>Page {page} of {pages}. "
-            + (page > 1 ? $"<a href=\"/admin/activity?paged={page - 1}\">Newer</a> " : "")
-            + (page < pages ? $"<a href=\"/admin/activity?paged={page + 1}\">Older</a>" : "") + "</p></nav>";
-        var body = $"""
-            <p><a href="/admin">Dashboard</a></p>
-            <table><caption>Who did what, when, from where</caption>
-            <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
-            <tbody>{rows}</tbody></table>
-            {nav}
-            """;
-        return PlainPage.Result("Activity Log", body);
+        var format = $"{settings.DateFormat} {settings.TimeFormat}";
+        var rows = entries.Select(e => new ActivityRow(PhpDateFormat.Format(settings.ToLocal(e.AtUtc), format), e.Actor, e.Action, e.Detail, e.Address)).ToList();
+        var chrome = await AdminChrome.ForAsync(http, db, settingsCache, antiforgery);
+        return AdminFeature.Screen<ActivityScreen>(new ActivityScreenModel(chrome, rows, page, pages, total));
     }
 }
 

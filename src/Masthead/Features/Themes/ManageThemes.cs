@@ -1,8 +1,8 @@
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Settings;
 using Masthead.Features.Users;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,9 +21,12 @@ public static class ManageThemes
         app.MapPost("/admin/themes", ActivateAsync).RequireAuthorization(Capabilities.SwitchThemes);
     }
 
+    public sealed record ThemeCard(string Slug, string Name, string Version, string Description, string? Parent, bool Active);
+
+    public sealed record ThemesScreenModel(AdminChrome Chrome, IReadOnlyList<ThemeCard> Themes, string? Notice, IReadOnlyList<string> Errors);
+
     private static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, ThemeCatalog catalog, IAntiforgery antiforgery) =>
-        Page(http, antiforgery, catalog, (await settings.GetAsync(db)).Theme,
-            http.Request.Query.ContainsKey("activated") ? "New theme activated." : null, []);
+        await ScreenAsync(http, db, settings, antiforgery, catalog, http.Request.Query.ContainsKey("activated") ? "New theme activated." : null, []);
 
     private static async Task<IResult> ActivateAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, ThemeCatalog catalog,
         IAntiforgery antiforgery, ActivityLog activity, [FromForm(Name = "theme")] string? slug)
@@ -36,7 +39,7 @@ public static class ManageThemes
         }
         catch (InvalidDataException e)
         {
-            return Page(http, antiforgery, catalog, (await settings.GetAsync(db)).Theme, null, [$"That theme cannot be used: {e.Message}"], StatusCodes.Status400BadRequest);
+            return await ScreenAsync(http, db, settings, antiforgery, catalog, null, [$"That theme cannot be used: {e.Message}"], StatusCodes.Status400BadRequest);
         }
         await db.SetOptionAsync(SiteSettings.Names.Theme, slug);
         await db.SaveChangesAsync();
@@ -44,20 +47,14 @@ public static class ManageThemes
         return TypedResults.Redirect("/admin/themes?activated=1");
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, ThemeCatalog catalog, string active, string? notice, List<string> errors,
-        int statusCode = StatusCodes.Status200OK)
+    private static async Task<IResult> ScreenAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        ThemeCatalog catalog, string? notice, List<string> errors, int statusCode = StatusCodes.Status200OK)
     {
-        var token = PlainPage.AntiforgeryField(http, antiforgery);
-        var rows = string.Concat(catalog.Available().Select(t => $"""
-            <tr><th scope="row">{PlainPage.Encode(t.Manifest.Name)}</th><td>{PlainPage.Encode(t.Manifest.Version)}</td><td>{PlainPage.Encode(t.Manifest.Description)}{(t.Manifest.Parent is { } parent ? $" (child of {PlainPage.Encode(parent)})" : "")}</td>
-            <td>{(t.Slug == active ? "<strong>Active</strong>" : $"<form method=\"post\" action=\"/admin/themes\">{token}<input type=\"hidden\" name=\"theme\" value=\"{PlainPage.Encode(t.Slug)}\"><button type=\"submit\" aria-label=\"Activate {PlainPage.Encode(t.Manifest.Name)}\">Activate</button></form>")}</td></tr>
-            """));
-        return PlainPage.Result("Themes", $"""
-            {PlainPage.Messages(notice, errors)}
-            <p><a href="/admin">Dashboard</a></p>
-            <table><caption>Installed themes</caption><thead><tr><th scope="col">Theme</th><th scope="col">Version</th><th scope="col">Description</th><th scope="col">Action</th></tr></thead>
-            <tbody>{rows}</tbody></table>
-            <p>Themes are folders with a <code>theme.json</code> under <code>themes/</code> beside the program, or under a folder named in the <code>Themes:ExtraFolders</code> setting.</p>
-            """, statusCode);
+        var active = (await settings.GetAsync(db)).Theme;
+        var themes = catalog.Available()
+            .Select(t => new ThemeCard(t.Slug, t.Manifest.Name, t.Manifest.Version, t.Manifest.Description, t.Manifest.Parent, t.Slug == active))
+            .ToList();
+        var chrome = await AdminChrome.ForAsync(http, db, settings, antiforgery);
+        return AdminFeature.Screen<ThemesScreen>(new ThemesScreenModel(chrome, themes, notice, errors), statusCode);
     }
 }

@@ -1,6 +1,10 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Masthead.Data;
+using Masthead.Features.Admin;
+using Masthead.Features.Settings;
 using Masthead.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -164,9 +168,9 @@ public static class AccountsFeature
         app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
         app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));
         app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization(Capabilities.Read);
-        app.MapGet("/admin/denied", () => PlainPage.Result("Not allowed",
-            "<p role=\"alert\">Sorry, you are not allowed to access this page.</p><p><a href=\"/admin\">Dashboard</a> · <a href=\"/admin/profile\">Your profile</a> · <a href=\"/\">Visit the site</a></p>",
-            StatusCodes.Status403Forbidden)).RequireAuthorization();
+        app.MapGet("/admin/denied", async (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+            AdminFeature.Screen<DeniedScreen>(await AdminChrome.ForAsync(http, db, settings, antiforgery), StatusCodes.Status403Forbidden))
+            .RequireAuthorization();
         app.MapGet("/admin/users", ManageUsers.ListAsync).RequireAuthorization(Capabilities.ListUsers);
         app.MapPost("/admin/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
         app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);

@@ -1,0 +1,51 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Masthead.Features.Admin;
+
+/// <summary>
+/// The admin's one stylesheet, shipped inside the executable and served under a name that changes with its
+/// content, so browsers keep it for a year and still never see a stale one.
+/// </summary>
+public static class AdminAssets
+{
+    private static readonly Lazy<(byte[] Bytes, string Version)> Stylesheet = new(() =>
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Masthead.Features.Admin.admin.css")
+            ?? throw new InvalidOperationException("The admin stylesheet is missing from the build.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var bytes = Encoding.UTF8.GetBytes(reader.ReadToEnd());
+        return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
+    });
+
+    public static string StylesheetUrl => $"/admin/assets/admin.{Stylesheet.Value.Version}.css";
+
+    internal static bool IsCurrent(string version) => version == Stylesheet.Value.Version;
+
+    internal static byte[] StylesheetBytes => Stylesheet.Value.Bytes;
+}
+
+/// <summary>The admin's shell, its assets and the way a feature renders one of its screens.</summary>
+public static class AdminFeature
+{
+    public static void AddAdmin(this IHostApplicationBuilder builder) => builder.Services.AddRazorComponents();
+
+    public static void MapAdmin(this IEndpointRouteBuilder app) =>
+        // Outside the signed-in part on purpose: the sign-in and set-up cards use the same stylesheet.
+        app.MapGet("/admin/assets/admin.{version}.css", (HttpContext http, string version) =>
+        {
+            if (!AdminAssets.IsCurrent(version))
+            {
+                return Results.NotFound();
+            }
+            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.Bytes(AdminAssets.StylesheetBytes, "text/css; charset=utf-8");
+        });
+
+    /// <summary>An admin screen: its component, given its one view-model, rendered on the server.</summary>
+    public static RazorComponentResult Screen<TScreen>(object model, int statusCode = StatusCodes.Status200OK)
+        where TScreen : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<TScreen>(new { Model = model }) { StatusCode = statusCode };
+}
