@@ -69,7 +69,7 @@ public interface IChangeBus
     IDisposable Subscribe(Action<ChangeSet> onChanges);
 }
 
-internal sealed class InProcessChangeBus : IChangeBus
+internal sealed partial class InProcessChangeBus(ILogger<InProcessChangeBus> logger) : IChangeBus
 {
     private volatile Action<ChangeSet>[] _handlers = [];
     private readonly Lock _gate = new();
@@ -78,9 +78,20 @@ internal sealed class InProcessChangeBus : IChangeBus
     {
         foreach (var handler in _handlers)
         {
-            handler(changes);
+            try
+            {
+                handler(changes);
+            }
+            catch (Exception e)
+            {
+                // The change is committed already; one listener's failure must neither undo the answer nor stop the others.
+                LogHandlerFailed(logger, e);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A change listener failed; the others were still told.")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception);
 
     public IDisposable Subscribe(Action<ChangeSet> onChanges)
     {

@@ -109,6 +109,10 @@ public static class CommandLine
         var migrate = new Command("migrate", $"Bring the database schema up to date and stop; run once per deploy on PostgreSQL.");
         migrate.SetAction(async (result, cancellationToken) =>
         {
+            if (await RefusedAsync(result))
+            {
+                return BadUsage;
+            }
             await actions.Migrate(result.InvocationConfiguration.Output, cancellationToken);
             return Success;
         });

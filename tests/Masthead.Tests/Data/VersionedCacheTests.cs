@@ -5,7 +5,7 @@ namespace Masthead.Tests.Data;
 
 public sealed class VersionedCacheTests
 {
-    private readonly InProcessChangeBus _changes = new();
+    private readonly InProcessChangeBus _changes = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<InProcessChangeBus>.Instance);
     private readonly FakeTimeProvider _clock = new();
     private int _loads;
 
@@ -43,6 +43,18 @@ public sealed class VersionedCacheTests
         _changes.Publish(new ChangeSet([new UserChanged(7)]));
 
         Assert.Equal("value 1", await cache.GetAsync(LoadAsync));
+    }
+
+    [Fact]
+    public void Publish_AListenerThrows_TheOthersAreStillTold()
+    {
+        var told = 0;
+        using var failing = _changes.Subscribe(_ => throw new InvalidOperationException("listener broke"));
+        using var counting = _changes.Subscribe(_ => told++);
+
+        _changes.Publish(new ChangeSet([new OptionChanged("blogname")]));
+
+        Assert.Equal(1, told);
     }
 
     [Fact]

@@ -73,6 +73,27 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("bogus")]
+    [InlineData("--frob")]
+    public async Task Migrate_UnknownArgument_ExitsWithBadUsageWithoutMigrating(string argument)
+    {
+        var (code, _, error) = await RunAsync(["migrate", argument]);
+
+        Assert.Equal(CommandLine.BadUsage, code);
+        Assert.Contains($"'{argument}'", error, StringComparison.Ordinal);
+        Assert.Empty(_ran);
+    }
+
+    [Fact]
+    public async Task Migrate_WithHostSettings_Migrates()
+    {
+        var (code, output, _) = await RunAsync(["migrate", "--Database:Provider", "Postgres", "--Database:ConnectionString", "Host=x"]);
+
+        Assert.Equal((CommandLine.Success, "migrated"), (code, output.Trim()));
+        Assert.Equal(["migrate"], _ran);
+    }
+
+    [Theory]
     [InlineData("--posts", "many")]
     [InlineData("--posts", "-1")]
     [InlineData("--authors", "0")]

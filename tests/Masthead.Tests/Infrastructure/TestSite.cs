@@ -162,6 +162,8 @@ public sealed class TestSite : WebApplicationFactory<Program>
         builder.UseSetting("Site:Url", "");
         builder.UseSetting("Accounts:KeysFolder", _keysFolder);
         builder.UseSetting("Mail:PickupFolder", MailFolder);
+        // Nor a mail server from the shell: test mail stays in the test's folder.
+        builder.UseSetting("Mail:SmtpHost", "");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

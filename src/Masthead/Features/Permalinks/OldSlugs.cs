@@ -124,8 +124,13 @@ public static partial class OldSlugs
             return result;
         }
 
+        /// <summary>Modified posts and terms whose slug, or (for posts) date, is about to change.</summary>
         private static IEnumerable<EntityEntry> Moves(AppDbContext db) =>
-            db.ChangeTracker.Entries().Where(e => e.State == EntityState.Modified && e.Entity is Post or Term);
+            db.ChangeTracker.Entries().Where(e => e.State == EntityState.Modified && e.Entity is Post or Term
+                && (Changed(e, nameof(Post.Slug)) || e.Entity is Post && Changed(e, nameof(Post.PublishedAtUtc))));
+
+        private static bool Changed(EntityEntry entry, string property) =>
+            entry.Property(property) is var p && !Equals(p.OriginalValue, p.CurrentValue);
 
         private static async Task RecordAsync(AppDbContext db, CancellationToken cancellationToken)
         {

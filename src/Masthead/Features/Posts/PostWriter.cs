@@ -67,7 +67,14 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
         {
             await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync() : null;
             var isNew = post is null;
-            post ??= new Post { Type = type, AuthorId = me, PublishedAtUtc = now };
+            // A new post takes Discussion's default unless the change says otherwise, whichever path made it.
+            post ??= new Post
+            {
+                Type = type,
+                AuthorId = me,
+                PublishedAtUtc = now,
+                CommentStatus = settings.Discussion.CommentsOpenByDefault ? CommentStatus.Open : CommentStatus.Closed,
+            };
             ApplyText(post, change, html, now);
             ApplyOwnership(post, change, user, authorId, parentId);
             var visibility = change.Visibility ?? VisibilityOf(post);

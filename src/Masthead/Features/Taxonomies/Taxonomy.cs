@@ -39,6 +39,11 @@ public readonly record struct Taxonomy
         return true;
     }
 
+    // By name, so the default value (which reads as the default name) is that name everywhere, dictionaries included.
+    public bool Equals(Taxonomy other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
+
     public override string ToString() => Name;
 }
 

@@ -168,6 +168,7 @@ public static class AccountsFeature
         app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
         app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));
         app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization(Capabilities.Read);
+        app.MapPost("/admin/welcome/dismiss", Dashboard.DismissWelcomeAsync).RequireAuthorization(Capabilities.ManageOptions);
         app.MapGet("/admin/denied", async (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
             AdminFeature.Screen<DeniedScreen>(await AdminChrome.ForAsync(http, db, settings, antiforgery), StatusCodes.Status403Forbidden))
             .RequireAuthorization();

@@ -33,6 +33,20 @@ public abstract class PostWriterTests(SiteFixture fixture)
     }
 
     [Fact]
+    public async Task Write_NewPostSayingNothingOfComments_TakesDiscussionsDefault()
+    {
+        await using var site = await TestSite.StartAsync(fixture.Kind);
+        await site.SetOptionAsync(Masthead.Features.Settings.DiscussionSettings.Names.DefaultCommentStatus, "closed");
+        var author = await UserAsync(site, Roles.Author);
+
+        var closed = await WriteAsync(site, author, New("Closed by default") with { Action = PostAction.Draft });
+        var open = await WriteAsync(site, author, New("Opened anyway") with { Action = PostAction.Draft, CommentsOpen = true });
+
+        Assert.Equal(CommentStatus.Closed, (await PostAsync(site, closed.Post!.Id)).CommentStatus);
+        Assert.Equal(CommentStatus.Open, (await PostAsync(site, open.Post!.Id)).CommentStatus);
+    }
+
+    [Fact]
     public async Task Write_PublishWithADateAhead_IsScheduledForThatTime()
     {
         var site = await fixture.GetAsync();

@@ -26,8 +26,8 @@ public abstract class LogInTests
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/admin", response.Headers.Location?.OriginalString);
-        Assert.Contains("1 published posts", dashboard.QuerySelector("#glance + ul")?.TextContent);
-        Assert.Contains("1 approved comments", dashboard.QuerySelector("#glance + ul")?.TextContent);
+        Assert.Contains("1 published post", dashboard.QuerySelector("#glance + ul")?.TextContent);
+        Assert.Contains("1 approved comment", dashboard.QuerySelector("#glance + ul")?.TextContent);
     }
 
     [Fact]
