@@ -1,5 +1,5 @@
 // Screenshots of admin screens at a phone's and a desktop's width, for people to look at.
-//   node screenshots.mjs <chromium> <base-url> <login> <password> <out-dir> <path>...
+//   node screenshots.mjs <chromium> <base-url> <login> <password> <out-dir> <path>...   (login "-": signed out)
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
@@ -15,10 +15,12 @@ try {
   for (const width of [390, 1366]) {
     const context = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 900 } });
     const page = await context.newPage();
-    await page.goto(base + '/login');
-    await page.fill('#user_login', login);
-    await page.fill('#user_pass', password);
-    await Promise.all([page.waitForURL(url => !url.pathname.startsWith('/login')), page.click('button[type=submit]')]);
+    if (login !== '-') {
+      await page.goto(base + '/login');
+      await page.fill('#user_login', login);
+      await page.fill('#user_pass', password);
+      await Promise.all([page.waitForURL(url => !url.pathname.startsWith('/login')), page.click('button[type=submit]')]);
+    }
     for (const path of paths) {
       const response = await page.goto(base + path);
       const name = `${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'root'}-${width}.png`;

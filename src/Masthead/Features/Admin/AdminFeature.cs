@@ -20,7 +20,7 @@ public static class AdminAssets
         return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
     });
 
-    public static string StylesheetUrl => $"/admin/assets/admin.{Stylesheet.Value.Version}.css";
+    public static string StylesheetUrl => $"/admin-assets/admin.{Stylesheet.Value.Version}.css";
 
     internal static bool IsCurrent(string version) => version == Stylesheet.Value.Version;
 
@@ -33,8 +33,8 @@ public static class AdminFeature
     public static void AddAdmin(this IHostApplicationBuilder builder) => builder.Services.AddRazorComponents();
 
     public static void MapAdmin(this IEndpointRouteBuilder app) =>
-        // Outside the signed-in part on purpose: the sign-in and set-up cards use the same stylesheet.
-        app.MapGet("/admin/assets/admin.{version}.css", (HttpContext http, string version) =>
+        // Outside /admin on purpose: the sign-in and set-up cards use it too, and /admin answers are never cached.
+        app.MapGet("/admin-assets/admin.{version}.css", (HttpContext http, string version) =>
         {
             if (!AdminAssets.IsCurrent(version))
             {

@@ -1,9 +1,9 @@
 using System.Net.Mail;
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Settings;
 using Masthead.Features.Users;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -38,7 +38,8 @@ public static class SetUpSite
     {
         var path = http.Request.Path;
         if (!http.RequestServices.GetRequiredService<SetupState>().Waiting
-            || path.StartsWithSegments("/setup") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/theme-assets"))
+            || path.StartsWithSegments("/setup") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/theme-assets")
+            || path.StartsWithSegments("/admin-assets"))
         {
             return next(http);
         }
@@ -171,26 +172,13 @@ public static class SetUpSite
         return false;
     }
 
-    private sealed record SetupForm(string Title, string Login, string Email, string SiteAddress, bool DiscourageSearchEngines);
+    public sealed record SetupForm(string Title, string Login, string Email, string SiteAddress, bool DiscourageSearchEngines);
 
-    private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, SetupForm form, List<string> errors)
+    public sealed record SetupModel(AntiforgeryTokenSet Antiforgery, SetupForm Form, IReadOnlyList<string> Errors);
+
+    private static RazorComponentResult Form(HttpContext http, IAntiforgery antiforgery, SetupForm form, List<string> errors)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var body = $"""
-            {PlainPage.Messages(null, errors, "Not set up yet:")}
-            <p>Welcome. Name the site and create its administrator account; you can change all of it later.</p>
-            <form method="post" action="/setup">{PlainPage.AntiforgeryField(http, antiforgery)}
-            <p><label for="weblog_title">Site title</label><br><input id="weblog_title" name="weblog_title" value="{PlainPage.Encode(form.Title)}" required maxlength="200"></p>
-            <p><label for="site_url">Site address (URL)</label><br><input id="site_url" name="site_url" type="url" value="{PlainPage.Encode(form.SiteAddress)}" required maxlength="200" aria-describedby="site_url_help"><br>
-            <small id="site_url_help">The address readers use, such as https://news.example.org. Links in mail (password resets) and canonical links use it; check it is right.</small></p>
-            <p><label for="user_name">Username</label><br><input id="user_name" name="user_name" value="{PlainPage.Encode(form.Login)}" autocomplete="username" required maxlength="60"></p>
-            <p><label for="admin_password">Password (at least {PasswordRules.MinLength} characters)</label><br><input id="admin_password" name="admin_password" type="password" autocomplete="new-password" required minlength="{PasswordRules.MinLength}" maxlength="{PasswordRules.MaxLength}"></p>
-            <p><label for="admin_password2">Repeat the password</label><br><input id="admin_password2" name="admin_password2" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>
-            <p><label for="admin_email">Your e-mail</label><br><input id="admin_email" name="admin_email" type="email" value="{PlainPage.Encode(form.Email)}" autocomplete="email" required maxlength="100"></p>
-            <p><label><input type="checkbox" name="blog_public" value="0"{(form.DiscourageSearchEngines ? " checked" : "")}> Discourage search engines from indexing this site</label></p>
-            <p><button type="submit">Set Up the Site</button></p>
-            </form>
-            """;
-        return PlainPage.Result("Welcome to Masthead", body);
+        return AdminFeature.Screen<SetupScreen>(new SetupModel(antiforgery.GetAndStoreTokens(http), form, errors));
     }
 }

@@ -1,4 +1,5 @@
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -147,27 +148,12 @@ public static class LogIn
 
     private const string CodeFailure = "That code is not right, or the account is slowed down for a while. Try the newest code.";
 
-    private static ContentHttpResult CodeForm(HttpContext http, IAntiforgery antiforgery, string? redirectTo, string? remember, string? error,
-        bool recoveryOnly)
-    {
-        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
-        // Only someone who gave the right password gets this far, so saying it does not tell a stranger anything.
-        var unreadable = recoveryOnly
-            ? "<p role=\"status\" id=\"authenticator-unreadable\">Your authenticator could not be checked; use a recovery code. After signing in, set up your authenticator app again.</p>"
-            : "";
-        var rememberField = remember is null ? "" : "<input type=\"hidden\" name=\"rememberme\" value=\"forever\">";
-        return PlainPage.Result("Two-Factor Sign-In", $"""
-            {alert}{unreadable}
-            <form method="post" action="/login/two-factor">
-            {PlainPage.AntiforgeryField(http, antiforgery)}{rememberField}
-            <input type="hidden" name="redirect_to" value="{PlainPage.Encode(SafeReturnPath(redirectTo))}">
-            <p><label for="code">Code from your authenticator app, or a recovery code</label><br>
-            <input id="code" name="code" autocomplete="one-time-code" required maxlength="64" autofocus></p>
-            <p><button type="submit">Log In</button></p>
-            </form>
-            <p><a href="/login">&larr; Start again</a></p>
-            """);
-    }
+    public sealed record CodeModel(AntiforgeryTokenSet Antiforgery, string RedirectTo, bool Remember, string? Error, bool RecoveryOnly);
+
+    private static RazorComponentResult CodeForm(HttpContext http, IAntiforgery antiforgery, string? redirectTo, string? remember, string? error,
+        bool recoveryOnly) =>
+        AdminFeature.Screen<TwoFactorCodeScreen>(new CodeModel(
+            antiforgery.GetAndStoreTokens(http), SafeReturnPath(redirectTo), remember is not null, error, recoveryOnly));
 
     internal static async Task<IResult> LogOutAsync(HttpContext http, SignInManager<User> signIn, ActivityLog activity, IFormCollection form)
     {
@@ -182,29 +168,14 @@ public static class LogIn
     /// <summary>Where a sign-in goes on: the path asked for when it is one on this site, else the admin.</summary>
     private static string SafeReturnPath(string? path) => ReturnPath.Safe(path, "/admin");
 
-    private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, string login, string? redirectTo, string? error)
+    public sealed record LogInModel(AntiforgeryTokenSet Antiforgery, string Login, string RedirectTo, string? Status, string? Error);
+
+    private static RazorComponentResult Form(HttpContext http, IAntiforgery antiforgery, string login, string? redirectTo, string? error)
     {
-        var token = PlainPage.AntiforgeryField(http, antiforgery);
-        var loggedOut = error is not null ? ""
-            : http.Request.Query.ContainsKey("loggedout") ? "<p role=\"status\">You are now logged out.</p>"
-            : http.Request.Query.ContainsKey("reset") ? "<p role=\"status\">Your password has been reset. Log in with it.</p>"
-            : "";
-        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
-        var body = $"""
-            {loggedOut}{alert}
-            <form method="post" action="/login">
-            {token}
-            <input type="hidden" name="redirect_to" value="{PlainPage.Encode(SafeReturnPath(redirectTo))}">
-            <p><label for="user_login">Username or Email Address</label><br>
-            <input type="text" name="log" id="user_login" value="{PlainPage.Encode(login)}" autocomplete="username" required maxlength="100"></p>
-            <p><label for="user_pass">Password</label><br>
-            <input type="password" name="pwd" id="user_pass" autocomplete="current-password" required maxlength="4096"></p>
-            <p><label><input type="checkbox" name="rememberme" value="forever"> Remember Me</label></p>
-            <p><button type="submit">Log In</button></p>
-            </form>
-            <p><a href="/login/lost">Lost your password?</a></p>
-            <p><a href="/">&larr; Go to the site</a></p>
-            """;
-        return PlainPage.Result("Log In", body);
+        var status = error is not null ? null
+            : http.Request.Query.ContainsKey("loggedout") ? "You are now logged out."
+            : http.Request.Query.ContainsKey("reset") ? "Your password has been reset. Log in with it."
+            : null;
+        return AdminFeature.Screen<LogInScreen>(new LogInModel(antiforgery.GetAndStoreTokens(http), login, SafeReturnPath(redirectTo), status, error));
     }
 }

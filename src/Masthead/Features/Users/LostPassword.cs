@@ -1,8 +1,8 @@
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Mail;
 using Masthead.Features.Settings;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -18,15 +18,13 @@ public static partial class LostPassword
 {
     private const string Sent = "If that account exists, a link to choose a new password is on its way to its e-mail address.";
 
-    internal static ContentHttpResult ShowRequestForm(HttpContext http, IAntiforgery antiforgery) =>
-        PlainPage.Result("Lost Password", $"""
-            <p>Enter your username or e-mail address. You will get a link to create a new password.</p>
-            <form method="post" action="/login/lost">{PlainPage.AntiforgeryField(http, antiforgery)}
-            <p><label for="user_login">Username or Email Address</label><br><input id="user_login" name="user_login" autocomplete="username" required maxlength="100"></p>
-            <p><button type="submit">Get New Password</button></p>
-            </form>
-            <p><a href="/login">Log in</a></p>
-            """);
+    /// <summary>The request form (with a token), or the answer after it was sent (with <see cref="Sent"/>).</summary>
+    public sealed record RequestModel(AntiforgeryTokenSet? Antiforgery, string? Sent);
+
+    public sealed record ResetModel(AntiforgeryTokenSet Antiforgery, string Login, string Key, string? Error);
+
+    internal static IResult ShowRequestForm(HttpContext http, IAntiforgery antiforgery) =>
+        AdminFeature.Screen<LostPasswordScreen>(new RequestModel(antiforgery.GetAndStoreTokens(http), null));
 
     /// <summary>What the outbox calls a reset message still to be written; its input is the name the form was given.</summary>
     internal const string MailKind = "lost-password";
@@ -37,7 +35,7 @@ public static partial class LostPassword
     /// mail worker after the answer has gone, so neither the answer nor its timing can tell a real account from a
     /// made-up one.
     /// </summary>
-    internal static async Task<ContentHttpResult> RequestAsync(
+    internal static async Task<IResult> RequestAsync(
         HttpContext http, Outbox mail, ActivityLog activity, [FromForm(Name = "user_login")] string? login)
     {
         var name = (login ?? "").Trim();
@@ -47,7 +45,7 @@ public static partial class LostPassword
         }
         // Saves the queued message with the entry.
         await activity.RecordAsync(http, ActivityActions.PasswordResetRequested, name);
-        return PlainPage.Result("Check your e-mail", $"<p role=\"status\">{PlainPage.Encode(Sent)}</p><p><a href=\"/login\">Log in</a></p>");
+        return AdminFeature.Screen<LostPasswordScreen>(new RequestModel(null, Sent));
     }
 
     /// <summary>In the mail worker: the reset message for the account the form named, or nothing if there is none.</summary>
@@ -76,7 +74,7 @@ public static partial class LostPassword
             """);
     }
 
-    internal static ContentHttpResult ShowResetForm(HttpContext http, IAntiforgery antiforgery,
+    internal static IResult ShowResetForm(HttpContext http, IAntiforgery antiforgery,
         [FromQuery(Name = "login")] string? login, [FromQuery(Name = "key")] string? key) =>
         ResetForm(http, antiforgery, login, key, error: null);
 
@@ -105,19 +103,8 @@ public static partial class LostPassword
         return TypedResults.Redirect("/login?reset=true");
     }
 
-    private static ContentHttpResult ResetForm(HttpContext http, IAntiforgery antiforgery, string? login, string? key, string? error)
-    {
-        var alert = error is null ? "" : $"<p role=\"alert\"><strong>Error:</strong> {PlainPage.Encode(error)}</p>";
-        return PlainPage.Result("Reset Password", $"""
-            {alert}
-            <form method="post" action="/login/reset">{PlainPage.AntiforgeryField(http, antiforgery)}
-            <input type="hidden" name="login" value="{PlainPage.Encode(login)}"><input type="hidden" name="key" value="{PlainPage.Encode(key)}">
-            <p><label for="pass1">New password (at least {PasswordRules.MinLength} characters)</label><br><input id="pass1" name="pass1" type="password" autocomplete="new-password" required minlength="{PasswordRules.MinLength}" maxlength="{PasswordRules.MaxLength}"></p>
-            <p><label for="pass2">Repeat the new password</label><br><input id="pass2" name="pass2" type="password" autocomplete="new-password" required maxlength="{PasswordRules.MaxLength}"></p>
-            <p><button type="submit">Save Password</button></p>
-            </form>
-            """);
-    }
+    private static RazorComponentResult ResetForm(HttpContext http, IAntiforgery antiforgery, string? login, string? key, string? error) =>
+        AdminFeature.Screen<ResetPasswordScreen>(new ResetModel(antiforgery.GetAndStoreTokens(http), login ?? "", key ?? "", error));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A password reset was asked for, but no site address is stored, so no link was sent. Set it in Settings → General (or MASTHEAD_SITE_URL before the first run); links are never built from the request's Host header.")]
     private static partial void LogNoSiteAddress(ILogger logger);

@@ -1,0 +1,55 @@
+using System.Net;
+using Masthead.Features.Admin;
+using Masthead.Tests.Infrastructure;
+
+namespace Masthead.Tests.Features.Admin;
+
+/// <summary>The shell around admin screens: its stylesheet, and a menu that offers each role only what it may use.</summary>
+public abstract class AdminShellTests(SiteFixture fixture)
+{
+    [Fact]
+    public async Task Stylesheet_BeforeSetUp_IsServedToTheSetupCardAndCachedForAYear()
+    {
+        await using var site = await TestSite.StartAsync(fixture.Kind, new Dictionary<string, string?> { ["MASTHEAD_ADMIN_PASSWORD"] = "" });
+        var client = site.Client();
+        var setup = TestSite.Parse(await client.GetStringAsync("/setup"));
+        var href = setup.QuerySelector("link[rel=stylesheet]")?.GetAttribute("href");
+
+        using var css = await client.GetAsync(href);
+        using var stale = await client.GetAsync("/admin-assets/admin.000000000000.css");
+
+        Assert.Equal(AdminAssets.StylesheetUrl, href);
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("immutable", css.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--accent", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("admin", "Dashboard|Posts|Pages|Appearance|Users|Tools|Settings")]
+    [InlineData("editor", "Dashboard|Posts|Pages|Profile")]
+    [InlineData("author-a", "Dashboard|Posts|Profile")]
+    [InlineData("contributor", "Dashboard|Posts|Profile")]
+    [InlineData("subscriber", "Dashboard|Profile")]
+    public async Task Menu_ForEachRole_ShowsExactlyWhatItMayUse(string login, string expected)
+    {
+        var newsroom = await Newsroom.StartAsync(fixture.Kind);
+        await using var site = newsroom.Site;
+        var client = await newsroom.SignInAsync(login);
+
+        var dashboard = TestSite.Parse(await client.GetStringAsync("/admin"));
+        var items = dashboard.QuerySelectorAll(".admin-menu > ul > li > a").Select(a => a.TextContent);
+
+        Assert.Equal(expected, string.Join('|', items));
+        foreach (var href in dashboard.QuerySelectorAll(".admin-menu a").Select(a => a.GetAttribute("href")!))
+        {
+            using var screen = await client.GetAsync(href);
+            Assert.True(screen.StatusCode == HttpStatusCode.OK, $"{login} is offered {href}, which answers {(int)screen.StatusCode}.");
+        }
+    }
+}
+
+public sealed class SqliteAdminShellTests(SqliteSiteFixture fixture) : AdminShellTests(fixture), IClassFixture<SqliteSiteFixture>;
+
+public sealed class PostgresAdminShellTests(PostgresSiteFixture fixture) : AdminShellTests(fixture), IClassFixture<PostgresSiteFixture>;
