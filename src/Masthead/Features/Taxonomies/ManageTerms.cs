@@ -1,12 +1,12 @@
 using System.Globalization;
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Permalinks;
 using Masthead.Features.Posts;
+using Masthead.Features.Settings;
 using Masthead.Features.Users;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,12 +24,14 @@ public static class ManageTerms
     {
         foreach (var (path, taxonomy) in new[] { ("categories", Taxonomy.Category), ("tags", Taxonomy.PostTag) })
         {
-            app.MapGet($"/admin/{path}", (HttpContext http, AppDbContext db, IAntiforgery antiforgery) =>
-                ListAsync(http, db, antiforgery, taxonomy, null, [])).RequireAuthorization(Capabilities.ManageCategories);
-            app.MapPost($"/admin/{path}", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ActivityLog activity,
+            app.MapGet($"/admin/{path}", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+                ListAsync(http, db, settings, antiforgery, taxonomy, null, [])).RequireAuthorization(Capabilities.ManageCategories);
+            app.MapGet($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, int id) =>
+                EditAsync(http, db, settings, antiforgery, taxonomy, id)).RequireAuthorization(Capabilities.ManageCategories);
+            app.MapPost($"/admin/{path}", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ActivityLog activity,
                     [FromForm(Name = "term_id")] int? id, [FromForm(Name = "name")] string? name, [FromForm(Name = "slug")] string? slug,
                     [FromForm(Name = "parent")] int? parent, [FromForm(Name = "description")] string? description) =>
-                    SaveAsync(http, db, antiforgery, activity, taxonomy, id, name, slug, parent, description))
+                    SaveAsync(http, db, settings, antiforgery, activity, taxonomy, id, name, slug, parent, description))
                 .RequireAuthorization(Capabilities.ManageCategories);
             app.MapPost($"/admin/{path}/{{id:int}}/delete", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
                 DeleteAsync(http, db, activity, taxonomy, id)).RequireAuthorization(Capabilities.ManageCategories);
@@ -38,8 +40,8 @@ public static class ManageTerms
 
     private static string PathOf(Taxonomy taxonomy) => taxonomy == Taxonomy.Category ? "categories" : "tags";
 
-    private static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ActivityLog activity,
-        Taxonomy taxonomy, int? id, string? name, string? slug, int? parent, string? description)
+    private static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        ActivityLog activity, Taxonomy taxonomy, int? id, string? name, string? slug, int? parent, string? description)
     {
         name = (name ?? "").Trim();
         description = (description ?? "").Trim();
@@ -80,9 +82,11 @@ public static class ManageTerms
                 errors.Add("Parent: choose another category.");
             }
         }
+        // What was typed comes back with the errors, on the screen it was typed on.
+        var entered = new TermFields(id, name, slug ?? "", parent > 0 ? parent : null, description);
         if (errors.Count > 0)
         {
-            return await ListAsync(http, db, antiforgery, taxonomy, null, errors);
+            return await ScreenAsync(http, db, settings, antiforgery, taxonomy, null, errors, entered);
         }
         term.Name = name;
         term.Slug = wanted;
@@ -100,7 +104,7 @@ public static class ManageTerms
         {
             // Someone added a term with this slug between the check above and this save; the unique index said no.
             db.ForgetPendingChanges();
-            return await ListAsync(http, db, antiforgery, taxonomy, null, ["Slug: another term already uses it."]);
+            return await ScreenAsync(http, db, settings, antiforgery, taxonomy, null, ["Slug: another term already uses it."], entered);
         }
         await activity.RecordAsync(http, id is null ? "added a term" : "edited a term", http.User.Identity?.Name ?? "", detail: $"{WpName.Of(taxonomy)} {name}");
         return TypedResults.Redirect($"/admin/{PathOf(taxonomy)}?done=saved");
@@ -135,43 +139,115 @@ public static class ManageTerms
         return TypedResults.Redirect($"/admin/{PathOf(taxonomy)}?done=deleted");
     }
 
-    private static async Task<ContentHttpResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, Taxonomy taxonomy,
-        string? notice, List<string> errors)
+    public const int PerPage = 20;
+
+    /// <summary>A term's fields as a form holds them; <see cref="Id"/> is null for a new one.</summary>
+    public sealed record TermFields(int? Id, string Name, string Slug, int? ParentId, string Description);
+
+    public sealed record TermRow(int Id, string Name, string Slug, string Description, int Depth, int Count, bool IsDefault, string Url);
+
+    /// <summary>A category offered as a parent, indented by its depth.</summary>
+    public sealed record ParentChoice(int Id, string Name, int Depth);
+
+    public sealed record TermsModel(
+        AdminChrome Chrome, bool IsCategory, string Path, string? Notice, IReadOnlyList<string> Errors, TermFields Entered,
+        IReadOnlyList<TermRow> Rows, IReadOnlyList<ParentChoice> ParentChoices, string Search, int Page, int PageCount, int Total)
+    {
+        public string Singular => IsCategory ? "Category" : "Tag";
+        public string Plural => IsCategory ? "Categories" : "Tags";
+
+        public string PageUrl(int n) =>
+            (n, Search.Length) switch
+            {
+                (1, 0) => Path,
+                (_, 0) => string.Create(CultureInfo.InvariantCulture, $"{Path}?paged={n}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"{Path}?s={Uri.EscapeDataString(Search)}&paged={n}"),
+            };
+    }
+
+    private static Task<IResult> ListAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        Taxonomy taxonomy, string? notice, List<string> errors) =>
+        ScreenAsync(http, db, settings, antiforgery, taxonomy, notice, errors, new TermFields(null, "", "", null, ""));
+
+    private static async Task<IResult> EditAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        Taxonomy taxonomy, int id)
+    {
+        var term = await db.Terms.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id && t.Taxonomy == taxonomy);
+        return term is null
+            ? TypedResults.NotFound()
+            : await ScreenAsync(http, db, settings, antiforgery, taxonomy, null, [], new TermFields(term.Id, term.Name, term.Slug, term.ParentId, term.Description));
+    }
+
+    /// <summary>
+    /// The list (with the add form) or, for an existing term, its edit screen. Only names and parents of every term are
+    /// read, to order the tree and offer parents once; slugs, descriptions and counts only for the page shown.
+    /// </summary>
+    private static async Task<IResult> ScreenAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        Taxonomy taxonomy, string? notice, List<string> errors, TermFields entered)
     {
         var isCategory = taxonomy == Taxonomy.Category;
-        var terms = await db.Terms.AsNoTracking().Where(t => t.Taxonomy == taxonomy).OrderBy(t => t.Name)
-            .Select(t => new { t.Id, t.Name, t.Slug, t.Description, t.ParentId, Count = db.PostTerms.Count(pt => pt.TermId == t.Id && pt.Post.Type == PostType.Post && pt.Post.Status == PostStatus.Publish) })
-            .ToListAsync();
-        var token = PlainPage.AntiforgeryField(http, antiforgery);
-        var path = PathOf(taxonomy);
+        var path = $"/admin/{PathOf(taxonomy)}";
+        var all = await db.Terms.AsNoTracking().Where(t => t.Taxonomy == taxonomy)
+            .Select(t => new ParentChoiceRow(t.Id, t.Name, t.ParentId)).ToListAsync();
+        var ordered = isCategory ? InTreeOrder(all) : [.. all.OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).Select(t => new ParentChoice(t.Id, t.Name, 0))];
+        var chrome = await AdminChrome.ForAsync(http, db, settings, antiforgery);
+        if (entered.Id is not null)
+        {
+            return AdminFeature.Screen<EditTermScreen>(new TermsModel(chrome, isCategory, path, null, errors, entered, [], ordered, "", 1, 1, 0));
+        }
+
+        var search = http.Request.Query["s"].ToString().Trim();
+        var listed = search.Length == 0 ? ordered
+            : [.. ordered.Where(t => t.Name.Contains(search, StringComparison.CurrentCultureIgnoreCase)).Select(t => t with { Depth = 0 })];
+        var pages = Math.Max(1, (listed.Count + PerPage - 1) / PerPage);
+        var page = Math.Clamp(int.TryParse(http.Request.Query["paged"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1, 1, pages);
+        var shown = listed.Skip((page - 1) * PerPage).Take(PerPage).ToList();
+        var ids = shown.Select(t => t.Id).ToList();
+        var details = await db.Terms.AsNoTracking().Where(t => ids.Contains(t.Id))
+            .Select(t => new
+            {
+                t.Id,
+                t.Slug,
+                t.Description,
+                Count = db.PostTerms.Count(pt => pt.TermId == t.Id && pt.Post.Type == PostType.Post && pt.Post.Status == PostStatus.Publish),
+            })
+            .ToDictionaryAsync(t => t.Id);
+        var defaultCategory = isCategory ? await DefaultCategoryIdAsync(db) : 0;
+        var archive = isCategory ? "category" : "tag";
+        var rows = shown.Where(t => details.ContainsKey(t.Id)).Select(t =>
+        {
+            var d = details[t.Id];
+            return new TermRow(t.Id, t.Name, d.Slug, d.Description, t.Depth, d.Count, t.Id == defaultCategory, $"/{archive}/{Uri.EscapeDataString(d.Slug)}/");
+        }).ToList();
         var done = http.Request.Query["done"].ToString();
         notice ??= done == "saved" ? "Saved." : done == "deleted" ? "Deleted." : null;
-        string ParentOptions(int? selected, int? except) => "<option value=\"0\">None</option>" + string.Concat(terms.Where(t => t.Id != except)
-            .Select(t => $"<option value=\"{t.Id}\"{(t.Id == selected ? " selected" : "")}>{PlainPage.Encode(t.Name)}</option>"));
-        var rows = string.Concat(terms.Select(t => $"""
-            <tr><td><form method="post" action="/admin/{path}">{token}<input type="hidden" name="term_id" value="{t.Id}">
-            <label for="name-{t.Id}" class="screen-reader-text">Name</label><input id="name-{t.Id}" name="name" value="{PlainPage.Encode(t.Name)}" required maxlength="200">
-            <label for="slug-{t.Id}" class="screen-reader-text">Slug</label><input id="slug-{t.Id}" name="slug" value="{PlainPage.Encode(t.Slug)}" maxlength="200">
-            {(isCategory ? $"<label for=\"parent-{t.Id}\" class=\"screen-reader-text\">Parent</label><select id=\"parent-{t.Id}\" name=\"parent\">{ParentOptions(t.ParentId, t.Id)}</select>" : "")}
-            <input type="hidden" name="description" value="{PlainPage.Encode(t.Description)}"> <button type="submit">Update</button></form></td>
-            <td>{t.Count}</td>
-            <td><form method="post" action="/admin/{path}/{t.Id}/delete">{token}<button type="submit">Delete</button></form></td></tr>
-            """));
-        var label = isCategory ? "Category" : "Tag";
-        var body = $"""
-            {PlainPage.Messages(notice, errors)}
-            <p><a href="/admin">Dashboard</a> · <a href="/admin/categories">Categories</a> · <a href="/admin/tags">Tags</a></p>
-            <table><caption>{label} list</caption><thead><tr><th scope="col">{label}</th><th scope="col">Published posts</th><th scope="col">Delete</th></tr></thead>
-            <tbody>{(rows.Length == 0 ? $"<tr><td colspan=\"3\">No {label.ToLowerInvariant()} yet.</td></tr>" : rows)}</tbody></table>
-            <h2>Add New {label}</h2>
-            <form method="post" action="/admin/{path}">{token}
-            <p><label for="new-name">Name</label><br><input id="new-name" name="name" required maxlength="200"></p>
-            <p><label for="new-slug">Slug (optional)</label><br><input id="new-slug" name="slug" maxlength="200"></p>
-            {(isCategory ? $"<p><label for=\"new-parent\">Parent Category</label><br><select id=\"new-parent\" name=\"parent\">{ParentOptions(null, null)}</select></p>" : "")}
-            <p><label for="new-description">Description</label><br><textarea id="new-description" name="description" rows="3" cols="40" maxlength="2000"></textarea></p>
-            <p><button type="submit">Add New {label}</button></p>
-            </form>
-            """;
-        return PlainPage.Result(isCategory ? "Categories" : "Tags", body);
+        return AdminFeature.Screen<TermsScreen>(new TermsModel(chrome, isCategory, path, notice, errors, entered, rows, ordered, search, page, pages, listed.Count));
+    }
+
+    private sealed record ParentChoiceRow(int Id, string Name, int? ParentId);
+
+    /// <summary>Categories as WordPress lists them: each parent followed by its children, by name at every level.</summary>
+    private static List<ParentChoice> InTreeOrder(List<ParentChoiceRow> terms)
+    {
+        var ids = terms.Select(t => t.Id).ToHashSet();
+        var children = terms.ToLookup(t => t.ParentId is { } p && ids.Contains(p) ? p : 0);
+        var ordered = new List<ParentChoice>(terms.Count);
+        var seen = new HashSet<int>();
+        void Add(int parent, int depth)
+        {
+            foreach (var term in children[parent].OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase))
+            {
+                // A cycle left by an old race must not loop forever.
+                if (seen.Add(term.Id))
+                {
+                    ordered.Add(new ParentChoice(term.Id, term.Name, depth));
+                    Add(term.Id, depth + 1);
+                }
+            }
+        }
+        Add(0, 0);
+        // Terms caught in a cycle have no path from the top; list them at the end rather than lose them.
+        ordered.AddRange(terms.Where(t => !seen.Contains(t.Id)).Select(t => new ParentChoice(t.Id, t.Name, 0)));
+        return ordered;
     }
 }

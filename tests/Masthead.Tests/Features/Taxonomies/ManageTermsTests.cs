@@ -103,8 +103,52 @@ public abstract class ManageTermsTests
         var uncategorized = await site.DbAsync(db => db.Terms.Where(t => t.Slug == "uncategorized").Select(t => t.Id).SingleAsync());
         Assert.Equal([uncategorized], await site.DbAsync(db => db.PostTerms.Where(pt => pt.PostId == alone.Id).Select(pt => pt.TermId).ToListAsync()));
         Assert.Equal([kept.Id], await site.DbAsync(db => db.PostTerms.Where(pt => pt.PostId == shared.Id).Select(pt => pt.TermId).ToListAsync()));
-        using var defaultDelete = await BrowserForm.SubmitAsync(admin, "/admin/categories", $"/admin/categories/{uncategorized}/delete", _ => { });
+        // The list offers no Delete for the default category, and a direct request for it is refused.
+        var list = TestSite.Parse(await admin.GetStringAsync("/admin/categories"));
+        Assert.Null(list.QuerySelector($"form[action='/admin/categories/{uncategorized}/delete']"));
+        var token = BrowserForm.Fields(list, "/admin/categories").Where(f => f.Key.StartsWith("__", StringComparison.Ordinal));
+        using var defaultDelete = await admin.PostAsync($"/admin/categories/{uncategorized}/delete", new FormUrlEncodedContent(token));
         Assert.Equal(HttpStatusCode.BadRequest, defaultDelete.StatusCode);
+    }
+
+    [Fact]
+    public async Task TagList_ManyTags_PagesTwentyAtATimeAndSearches()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await AdminAsync(site);
+        for (var i = 1; i <= 25; i++)
+        {
+            await site.AddTermAsync(Taxonomy.PostTag, $"Topic {i:00}");
+        }
+
+        var first = TestSite.Parse(await admin.GetStringAsync("/admin/tags"));
+        var second = TestSite.Parse(await admin.GetStringAsync("/admin/tags?paged=2"));
+        var found = TestSite.Parse(await admin.GetStringAsync("/admin/tags?s=topic%2007"));
+
+        Assert.Equal(20, first.QuerySelectorAll("tbody tr").Length);
+        Assert.Equal("25 tags", first.QuerySelector(".pager-total")?.TextContent);
+        Assert.Equal(5, second.QuerySelectorAll("tbody tr").Length);
+        Assert.Equal(["Topic 07"], found.QuerySelectorAll("tbody tr strong a").Select(a => a.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task EditCategory_RefusedChange_ComesBackWithWhatWasTyped()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await AdminAsync(site);
+        var term = await site.AddTermAsync(Taxonomy.Category, "Weather");
+
+        using var refused = await BrowserForm.SubmitAsync(admin, $"/admin/categories/{term.Id}/edit", "/admin/categories", f =>
+        {
+            f["name"] = "Weather and climate";
+            f["slug"] = "!!!";
+        });
+        var page = TestSite.Parse(await refused.Content.ReadAsStringAsync());
+
+        Assert.Contains("Slug: use at least one letter or digit.", page.QuerySelector("[role=alert]")?.TextContent);
+        Assert.Equal("Weather and climate", page.QuerySelector("#term-name")?.GetAttribute("value"));
+        Assert.Equal(term.Id.ToString(CultureInfo.InvariantCulture), page.QuerySelector("input[name=term_id]")?.GetAttribute("value"));
+        Assert.Equal("Weather", await site.DbAsync(db => db.Terms.Where(t => t.Id == term.Id).Select(t => t.Name).SingleAsync()));
     }
 
     [Fact]
