@@ -7,7 +7,8 @@ public static class BrowserForm
 {
     public static Dictionary<string, string> Fields(IDocument page, string action)
     {
-        var form = page.QuerySelector($"form[action='{action}']") ?? throw new InvalidOperationException($"No form posts to {action}.");
+        // The form that posts there: a page may also have a search form (a GET) with the same action.
+        var form = page.QuerySelector($"form[method=post][action='{action}']") ?? page.QuerySelector($"form[action='{action}']") ?? throw new InvalidOperationException($"No form posts to {action}.");
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var input in form.QuerySelectorAll("input[name]"))
         {

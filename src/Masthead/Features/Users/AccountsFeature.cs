@@ -175,6 +175,7 @@ public static class AccountsFeature
         app.MapGet("/admin/users", ManageUsers.ListAsync).RequireAuthorization(Capabilities.ListUsers);
         app.MapPost("/admin/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
         app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
+        app.MapGet("/admin/users/{id:int}/delete", ManageUsers.ConfirmDeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
         app.MapPost("/admin/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
         app.MapPost("/admin/users/{id:int}/two-factor/reset", ManageUsers.ResetTwoFactorAsync).RequireAuthorization(Capabilities.EditUsers);
         app.MapGet("/admin/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);

@@ -4,9 +4,10 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Permalinks;
 using Masthead.Features.Posts;
-using Masthead.Hosting;
+using Masthead.Features.Settings;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -21,18 +22,18 @@ namespace Masthead.Features.Users;
 /// </summary>
 public static partial class ManageUsers
 {
-    internal static async Task<ContentHttpResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery,
+    internal static async Task<IResult> ListAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
         [FromQuery(Name = "role")] string? role) =>
-        await PageAsync(http, db, antiforgery, role, notice: http.Request.Query["done"].ToString() switch
+        await PageAsync(http, db, settings, antiforgery, role, notice: http.Request.Query["done"].ToString() switch
         {
             "added" => "User added.",
             "role" => "Role changed.",
             "deleted" => "User deleted; their posts now belong to the user you chose.",
             "two-factor" => "Two-factor sign-in is off for that user; their sessions end within a minute.",
             _ => null,
-        }, errors: []);
+        }, errors: [], entered: null);
 
-    internal static async Task<IResult> AddAsync(HttpContext http, AppDbContext db, UserManager<User> users, IAntiforgery antiforgery,
+    internal static async Task<IResult> AddAsync(HttpContext http, AppDbContext db, UserManager<User> users, SiteSettingsCache settings, IAntiforgery antiforgery,
         ActivityLog activity, TimeProvider clock,
         [FromForm(Name = "user_login")] string? login, [FromForm(Name = "email")] string? email,
         [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "role")] string? role,
@@ -64,7 +65,7 @@ public static partial class ManageUsers
         }
         if (errors.Count > 0)
         {
-            return await PageAsync(http, db, antiforgery, null, null, errors);
+            return await PageAsync(http, db, settings, antiforgery, null, null, errors, new NewUser(login, email, displayName, role ?? Roles.Subscriber));
         }
         var name = displayName.Length > 0 ? displayName : login;
         var user = new User
@@ -79,7 +80,8 @@ public static partial class ManageUsers
         var result = await users.CreateAsync(user, password ?? "");
         if (!result.Succeeded)
         {
-            return await PageAsync(http, db, antiforgery, null, null, [.. result.Errors.Select(e => $"Password: {e.Description}")]);
+            return await PageAsync(http, db, settings, antiforgery, null, null, [.. result.Errors.Select(e => $"Password: {e.Description}")],
+                new NewUser(login, email, displayName, role ?? Roles.Subscriber));
         }
         await activity.RecordAsync(http, "added a user", Actor(http), detail: $"{login} as {role}");
         return TypedResults.Redirect("/admin/users?done=added");
@@ -198,57 +200,91 @@ public static partial class ManageUsers
 
     private static string Actor(HttpContext http) => http.User.Identity?.Name ?? "";
 
-    private static async Task<ContentHttpResult> PageAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery,
-        string? role, string? notice, List<string> errors)
+    public const int PerPage = 20;
+
+    /// <summary>What the Add New User form holds (never the password).</summary>
+    public sealed record NewUser(string Login, string Email, string DisplayName, string Role);
+
+    public sealed record UserRow(int Id, string Login, string DisplayName, string Email, string Role, int Posts, bool TwoFactor, bool IsSelf);
+
+    public sealed record UsersModel(
+        AdminChrome Chrome, string? Notice, IReadOnlyList<string> Errors, IReadOnlyList<(string Role, int Count)> Views, string? Role,
+        string Search, IReadOnlyList<UserRow> Rows, int Page, int PageCount, int Total, NewUser Entered)
     {
-        var counts = await db.Users.GroupBy(u => u.Role).Select(g => new { Role = g.Key, Count = g.Count() }).ToListAsync();
-        var list = await db.Users.AsNoTracking()
-            .Where(u => role == null || u.Role == role)
-            .OrderBy(u => u.Login)
-            .Select(u => new
+        public bool CanReset => Chrome.Can(Capabilities.EditUsers);
+        public bool CanPromote => Chrome.Can(Capabilities.PromoteUsers);
+        public bool CanDelete => Chrome.Can(Capabilities.DeleteUsers);
+        public bool CanCreate => Chrome.Can(Capabilities.CreateUsers);
+
+        public string PageUrl(int n)
+        {
+            var query = new List<string>();
+            if (Role is not null)
             {
-                u.Id,
-                u.Login,
-                u.DisplayName,
-                u.Email,
-                u.Role,
-                Posts = db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post),
-                TwoFactor = db.UserMeta.Any(m => m.UserId == u.Id && m.Key == UserStore.TwoFactorEnabledMeta && m.Value == "1"),
-            })
+                query.Add($"role={Uri.EscapeDataString(Role)}");
+            }
+            if (Search.Length > 0)
+            {
+                query.Add($"s={Uri.EscapeDataString(Search)}");
+            }
+            if (n > 1)
+            {
+                query.Add(string.Create(CultureInfo.InvariantCulture, $"paged={n}"));
+            }
+            return query.Count == 0 ? "/admin/users" : "/admin/users?" + string.Join('&', query);
+        }
+    }
+
+    public sealed record DeleteUserModel(AdminChrome Chrome, int Id, string Login, string DisplayName, int Posts, IReadOnlyList<(int Id, string Login)> Others);
+
+    /// <summary>Asks whom the user's posts go to, with one picker, before anything is deleted.</summary>
+    internal static async Task<IResult> ConfirmDeleteAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, int id)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new { u.Id, u.Login, u.DisplayName, Posts = db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post) })
+            .SingleOrDefaultAsync();
+        if (user is null || IsSelf(http, id))
+        {
+            return TypedResults.NotFound();
+        }
+        var others = await db.Users.AsNoTracking().Where(u => u.Id != id).OrderBy(u => u.Login).Select(u => new { u.Id, u.Login }).ToListAsync();
+        return AdminFeature.Screen<DeleteUserScreen>(new DeleteUserModel(
+            await AdminChrome.ForAsync(http, db, settings, antiforgery), user.Id, user.Login, user.DisplayName, user.Posts,
+            [.. others.Select(o => (o.Id, o.Login))]));
+    }
+
+    private static async Task<RazorComponentResult> PageAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        string? role, string? notice, List<string> errors, NewUser? entered)
+    {
+        role = Roles.All.Contains(role) ? role : null;
+        var search = http.Request.Query["s"].ToString().Trim();
+        var counts = await db.Users.GroupBy(u => u.Role).Select(g => new { Role = g.Key, Count = g.Count() }).ToListAsync();
+        var matching = db.Users.AsNoTracking().Where(u => role == null || u.Role == role);
+        if (search.Length > 0)
+        {
+            // ToUpper() here is SQL's upper() (Unicode-aware on SQLite through DatabaseSetup), so case never matters.
+#pragma warning disable CA1304, CA1311, CA1862
+            var uppered = search.ToUpperInvariant();
+            matching = matching.Where(u => u.Login.ToUpper().Contains(uppered) || u.Email.ToUpper().Contains(uppered)
+                || u.DisplayName.ToUpper().Contains(uppered));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+        var total = await matching.CountAsync();
+        var pages = Math.Max(1, (total + PerPage - 1) / PerPage);
+        var page = Math.Clamp(int.TryParse(http.Request.Query["paged"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1, 1, pages);
+        var me = PostPermissions.UserId(http.User);
+        var rows = await matching
+            .OrderBy(u => u.Login).Skip((page - 1) * PerPage).Take(PerPage)
+            .Select(u => new UserRow(
+                u.Id, u.Login, u.DisplayName, u.Email, u.Role,
+                db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post),
+                db.UserMeta.Any(m => m.UserId == u.Id && m.Key == UserStore.TwoFactorEnabledMeta && m.Value == "1"),
+                u.Id == me))
             .ToListAsync();
-        var everyone = await db.Users.AsNoTracking().OrderBy(u => u.Login).Select(u => new { u.Id, u.Login }).ToListAsync();
-        var token = PlainPage.AntiforgeryField(http, antiforgery);
-        var canReset = Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.EditUsers);
-        string TwoFactorCell(int id, string login, bool on) =>
-            !on ? "Off"
-            : !canReset || IsSelf(http, id) ? "On"
-            : $"On <form method=\"post\" action=\"/admin/users/{id}/two-factor/reset\">{token}<button type=\"submit\" aria-label=\"Reset two-factor of {PlainPage.Encode(login)}\">Reset two-factor</button></form>";
-        string RoleOptions(string? selected) => string.Concat(Roles.All.Select(r => $"<option value=\"{r}\"{(r == selected ? " selected" : "")}>{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(r)}</option>"));
-        var views = "<a href=\"/admin/users\">All</a> (" + counts.Sum(c => c.Count) + ")"
-            + string.Concat(Roles.All.Where(r => counts.Any(c => c.Role == r))
-                .Select(r => $" | <a href=\"/admin/users?role={r}\">{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(r)}</a> ({counts.Single(c => c.Role == r).Count})"));
-        var rows = string.Concat(list.Select(u => $"""
-            <tr><td>{PlainPage.Encode(u.Login)}</td><td>{PlainPage.Encode(u.DisplayName)}</td><td>{PlainPage.Encode(u.Email)}</td><td>{u.Posts}</td><td>{TwoFactorCell(u.Id, u.Login, u.TwoFactor)}</td>
-            <td>{(IsSelf(http, u.Id) ? PlainPage.Encode(u.Role) : $"<form method=\"post\" action=\"/admin/users/{u.Id}/role\">{token}<label class=\"screen-reader-text\" for=\"role-{u.Id}\">Role of {PlainPage.Encode(u.Login)}</label><select id=\"role-{u.Id}\" name=\"role\">{RoleOptions(u.Role)}</select> <button type=\"submit\">Change</button></form>")}</td>
-            <td>{(IsSelf(http, u.Id) ? "" : $"<form method=\"post\" action=\"/admin/users/{u.Id}/delete\">{token}<label for=\"reassign-{u.Id}\">Give their posts to</label> <select id=\"reassign-{u.Id}\" name=\"reassign_user\">{string.Concat(everyone.Where(o => o.Id != u.Id).Select(o => $"<option value=\"{o.Id}\">{PlainPage.Encode(o.Login)}</option>"))}</select> <button type=\"submit\">Delete</button></form>")}</td></tr>
-            """));
-        var body = $"""
-            {PlainPage.Messages(notice, errors, "Not added:")}
-            <p><a href="/admin">Dashboard</a></p>
-            <p>{views}</p>
-            <table><caption>Users</caption><thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Posts</th><th scope="col">Two-factor</th><th scope="col">Role</th><th scope="col">Delete</th></tr></thead>
-            <tbody>{(rows.Length == 0 ? "<tr><td colspan=\"7\">No users with that role.</td></tr>" : rows)}</tbody></table>
-            <h2>Add New User</h2>
-            <form method="post" action="/admin/users">{token}
-            <p><label for="user_login">Username</label><br><input id="user_login" name="user_login" required maxlength="60"></p>
-            <p><label for="email">Email</label><br><input id="email" name="email" type="email" required maxlength="100"></p>
-            <p><label for="display_name">Display name</label><br><input id="display_name" name="display_name" maxlength="250"></p>
-            <p><label for="pass1">Password (at least {PasswordRules.MinLength} characters)</label><br><input id="pass1" name="pass1" type="password" autocomplete="new-password" required minlength="{PasswordRules.MinLength}" maxlength="{PasswordRules.MaxLength}"></p>
-            <p><label for="role">Role</label><br><select id="role" name="role">{RoleOptions(Roles.Subscriber)}</select></p>
-            <p><button type="submit">Add New User</button></p>
-            </form>
-            """;
-        return PlainPage.Result("Users", body);
+        var views = Roles.All.Where(r => counts.Any(c => c.Role == r)).Select(r => (r, counts.Single(c => c.Role == r).Count)).ToList();
+        return AdminFeature.Screen<UsersScreen>(new UsersModel(
+            await AdminChrome.ForAsync(http, db, settings, antiforgery), notice, errors, views, role, search, rows, page, pages, total,
+            entered ?? new NewUser("", "", "", Roles.Subscriber)));
     }
 
     [GeneratedRegex(@"^[\p{L}\p{Nd} ._\-@]{1,60}$")]

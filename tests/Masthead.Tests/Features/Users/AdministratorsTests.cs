@@ -52,8 +52,8 @@ public abstract class AdministratorsTests
     {
         await using var site = await TestSite.StartAsync(Kind);
         var (first, second, firstId, secondId) = await TwoAdministratorsAsync(site);
-        var firstForm = BrowserForm.Fields(TestSite.Parse(await first.GetStringAsync("/admin/users")), $"/admin/users/{secondId}/delete");
-        var secondForm = BrowserForm.Fields(TestSite.Parse(await second.GetStringAsync("/admin/users")), $"/admin/users/{firstId}/delete");
+        var firstForm = BrowserForm.Fields(TestSite.Parse(await first.GetStringAsync($"/admin/users/{secondId}/delete")), $"/admin/users/{secondId}/delete");
+        var secondForm = BrowserForm.Fields(TestSite.Parse(await second.GetStringAsync($"/admin/users/{firstId}/delete")), $"/admin/users/{firstId}/delete");
 
         await Task.WhenAll(
             Task.Run(async () => (await first.PostAsync($"/admin/users/{secondId}/delete", new FormUrlEncodedContent(firstForm))).Dispose()),

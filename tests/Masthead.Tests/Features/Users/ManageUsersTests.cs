@@ -40,7 +40,7 @@ public abstract class ManageUsersTests
 
         Assert.Equal("/admin/users?done=added", added.Headers.Location?.OriginalString);
         var list = TestSite.Parse(await admin.GetStringAsync("/admin/users?role=author"));
-        Assert.Equal(["linh"], list.QuerySelectorAll("tbody tr td:first-child").Select(td => td.TextContent));
+        Assert.Equal(["linh"], list.QuerySelectorAll("tbody tr td:first-child strong").Select(td => td.TextContent));
         using var dashboard = await author.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         using var users = await author.GetAsync("/admin/users");
@@ -109,7 +109,11 @@ public abstract class ManageUsersTests
         using var promoted = await BrowserForm.SubmitAsync(admin, "/admin/users", $"/admin/users/{leaving.Id}/role", f => f["role"] = Roles.Editor);
         Assert.Equal(Roles.Editor, await site.DbAsync(db => db.Users.Where(u => u.Id == leaving.Id).Select(u => u.Role).SingleAsync()));
 
-        using var deleted = await BrowserForm.SubmitAsync(admin, "/admin/users", $"/admin/users/{leaving.Id}/delete",
+        // The list links to a confirmation that asks once whom the posts go to.
+        var list = TestSite.Parse(await admin.GetStringAsync("/admin/users"));
+        Assert.NotNull(list.QuerySelector($"a[href='/admin/users/{leaving.Id}/delete']"));
+        Assert.Empty(list.QuerySelectorAll("select[name=reassign_user]"));
+        using var deleted = await BrowserForm.SubmitAsync(admin, $"/admin/users/{leaving.Id}/delete", $"/admin/users/{leaving.Id}/delete",
             f => f["reassign_user"] = adminId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal("/admin/users?done=deleted", deleted.Headers.Location?.OriginalString);
