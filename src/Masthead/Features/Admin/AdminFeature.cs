@@ -1,6 +1,9 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Masthead.Data;
+using Masthead.Features.Settings;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Masthead.Features.Admin;
@@ -32,7 +35,8 @@ public static class AdminFeature
 {
     public static void AddAdmin(this IHostApplicationBuilder builder) => builder.Services.AddRazorComponents();
 
-    public static void MapAdmin(this IEndpointRouteBuilder app) =>
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
         // Outside /admin on purpose: the sign-in and set-up cards use it too, and /admin answers are never cached.
         app.MapGet("/admin-assets/admin.{version}.css", (HttpContext http, string version) =>
         {
@@ -43,6 +47,12 @@ public static class AdminFeature
             http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return Results.Bytes(AdminAssets.StylesheetBytes, "text/css; charset=utf-8");
         });
+        // An admin address that names no screen: the admin's own 404, in the shell, for whoever is signed in.
+        app.MapMethods("/admin/{**rest}", ["GET", "HEAD"], async (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+                Screen<NotFoundScreen>(await AdminChrome.ForAsync(http, db, settings, antiforgery), StatusCodes.Status404NotFound))
+            .RequireAuthorization()
+            .WithOrder(int.MaxValue - 1);
+    }
 
     /// <summary>An admin screen: its component, given its one view-model, rendered on the server.</summary>
     public static RazorComponentResult Screen<TScreen>(object model, int statusCode = StatusCodes.Status200OK)

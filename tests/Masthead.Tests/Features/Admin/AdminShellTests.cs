@@ -26,6 +26,25 @@ public abstract class AdminShellTests(SiteFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
     }
 
+    [Fact]
+    public async Task UnknownAdminAddress_SignedIn_AnswersTheAdminsOwn404InsideTheShell_SignedOut_LeadsToLogIn()
+    {
+        var site = await fixture.GetAsync();
+        var admin = site.Client();
+        (await TestSite.LogInAsync(admin, "admin", TestSite.AdminPassword)).Dispose();
+
+        using var missing = await admin.GetAsync("/admin/no-such-screen");
+        var page = TestSite.Parse(await missing.Content.ReadAsStringAsync());
+        using var stranger = await site.Client().GetAsync("/admin/no-such-screen");
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Page not found", page.QuerySelector("main h1")?.TextContent);
+        Assert.NotNull(page.QuerySelector(".admin-menu"));
+        Assert.Equal("no-store", missing.Headers.CacheControl?.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, stranger.StatusCode);
+        Assert.StartsWith("/login", stranger.Headers.Location?.AbsolutePath, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("admin", "Dashboard|Posts|Pages|Appearance|Users|Tools|Settings")]
     [InlineData("editor", "Dashboard|Posts|Pages|Profile")]
