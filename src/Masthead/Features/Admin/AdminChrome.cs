@@ -17,7 +17,7 @@ public sealed record AdminChrome(string SiteTitle, string DisplayName, string Ro
     public bool Can(string capability) => Roles.Can(Role, capability);
 
     /// <summary>The initials shown in the top bar in place of a picture.</summary>
-    public string Initials => string.Concat(DisplayName.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2).Select(w => char.ToUpperInvariant(w[0])));
+    public string Initials => Words.Initials(DisplayName);
 
     public static async Task<AdminChrome> ForAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery)
     {

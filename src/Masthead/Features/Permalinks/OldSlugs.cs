@@ -58,7 +58,7 @@ public static partial class OldSlugs
             && string.Equals(postname, last, StringComparison.OrdinalIgnoreCase)
             && DateTokens.All(t => !tokens.TryGetValue(t, out var digits) || digits.All(char.IsAsciiDigit));
         var candidates = await reader.Db.Posts.AsNoTracking()
-            .Where(p => p.Status == PostStatus.Publish && (p.Type == PostType.Post || p.Type == PostType.Page))
+            .OfPostTypes(ReaderQuery.PostsAndPages.Types).VisibleTo(ReaderViewer.Anonymous)
             .Where(p => (dateMoved && p.Type == PostType.Post && p.Slug == last)
                 || reader.Db.PostMeta.Any(m => m.PostId == p.Id && m.Key == PostSlugKey && m.Value == last))
             .OrderByDescending(p => p.PublishedAtUtc).Take(20)

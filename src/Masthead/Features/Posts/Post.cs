@@ -61,7 +61,10 @@ public sealed class Post
     public List<PostTerm> Terms { get; set; } = [];
 
     /// <summary>Whether readers may see the post once its date comes: published, or scheduled to be.</summary>
-    public bool IsLive => Status is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
+    public bool IsLive => IsLiveStatus(Status);
+
+    /// <summary>Whether a post in <paramref name="status"/> is out, or on its way out: published, scheduled or private.</summary>
+    public static bool IsLiveStatus(PostStatus? status) => status is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
 
     /// <summary>
     /// The one rule for a scheduled post whose time has come: it is published. The scheduled publisher claims such

@@ -146,5 +146,5 @@ public sealed record PostWriteResult(PostWriteOutcome Outcome, Post? Post = null
     public IReadOnlyList<string> Problems { get; init; } = [];
     public string? HeldBy { get; init; }
     public bool Saved => Outcome == PostWriteOutcome.Saved;
-    public bool WasLive => StatusBefore is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
+    public bool WasLive => Post.IsLiveStatus(StatusBefore);
 }

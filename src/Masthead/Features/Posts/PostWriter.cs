@@ -272,7 +272,7 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
         {
             return;
         }
-        var wasLive = before is PostStatus.Publish or PostStatus.Future or PostStatus.Private;
+        var wasLive = Post.IsLiveStatus(before);
         var verb = change.Action is null ? "updated" : post.Status switch
         {
             PostStatus.Publish when wasLive => "updated",
