@@ -1,5 +1,7 @@
 using System.Net;
 using Masthead.Data;
+using Masthead.Features.Admin;
+using Masthead.Features.Settings;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -76,22 +78,45 @@ public static class HostingFeature
 
     private static async Task WriteServerErrorAsync(HttpContext context)
     {
-        context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         // A write that lost a race to another request (see WriteConflicts) was rolled back whole; say so plainly.
-        if (context.Features.Get<IExceptionHandlerFeature>()?.Error.IsConflict() == true)
+        var conflict = context.Features.Get<IExceptionHandlerFeature>()?.Error.IsConflict() == true;
+        var chrome = await SignedInChromeAsync(context);
+        var page = conflict
+            ? new ErrorPage("Changed at the same moment",
+                "Someone else changed this at the same moment, so nothing was saved. Go back, reload the page and try again.",
+                "/admin", "Go to the Dashboard", chrome)
+            : new ErrorPage("Something went wrong",
+                "The site could not show this page just now. Please try again in a moment.",
+                chrome is null ? "/" : "/admin", chrome is null ? "Go to the home page" : "Go to the Dashboard", chrome);
+        await AdminFeature.Screen<ErrorScreen>(page, conflict ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError)
+            .ExecuteAsync(context);
+    }
+
+    /// <summary>The admin shell's facts for a signed-in user on an admin screen, or null when there is none to show.</summary>
+    private static async Task<AdminChrome?> SignedInChromeAsync(HttpContext context)
+    {
+        if (context.User.Identity?.IsAuthenticated != true || !context.Request.Path.StartsWithSegments("/admin"))
         {
-            context.Response.StatusCode = StatusCodes.Status409Conflict;
-            await context.Response.WriteAsync(PlainPage.Render("Changed at the same moment",
-                "<p>Someone else changed this at the same moment, so nothing was saved. Go back, reload the page and try again.</p><p><a href=\"/admin\">Dashboard</a></p>"));
-            return;
+            return null;
         }
-        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        await context.Response.WriteAsync(PlainPage.Render(
-            "Something went wrong",
-            "<p>The site could not show this page just now. Please try again in a moment.</p><p><a href=\"/\">Go to the home page</a></p>"));
+        try
+        {
+            var services = context.RequestServices;
+            return await AdminChrome.ForAsync(context, services.GetRequiredService<AppDbContext>(),
+                services.GetRequiredService<SiteSettingsCache>(), services.GetRequiredService<IAntiforgery>());
+        }
+        catch (Exception)
+        {
+            // The failure may be the database itself; the plain card then says the same without the shell. The
+            // original error is already in the log.
+            return null;
+        }
     }
 }
+
+/// <summary>What an error page says, and the shell around it when the user is signed in to the admin.</summary>
+public sealed record ErrorPage(string Title, string Message, string BackHref, string BackText, AdminChrome? Chrome);
 
 /// <summary>
 /// A minimal, theme-independent page for errors, sign-in and the admin: it must render even when the theme cannot.

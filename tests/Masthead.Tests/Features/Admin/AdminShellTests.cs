@@ -1,6 +1,7 @@
 using System.Net;
 using Masthead.Features.Admin;
 using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Tests.Features.Admin;
 
@@ -43,6 +44,29 @@ public abstract class AdminShellTests(SiteFixture fixture)
         Assert.Equal("no-store", missing.Headers.CacheControl?.ToString());
         Assert.Equal(HttpStatusCode.Redirect, stranger.StatusCode);
         Assert.StartsWith("/login", stranger.Headers.Location?.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerError_OnAnAdminScreen_IsShownInsideTheShell_WithoutInternals()
+    {
+        await using var site = await TestSite.StartAsync(fixture.Kind);
+        var post = await site.AddPostAsync("A row the code cannot read");
+        // A status no version of Masthead writes: reading the row fails, as a damaged or foreign row would.
+        await site.DbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE \"Posts\" SET \"Status\" = 'no-such-status' WHERE \"Id\" = {post.Id}"));
+        var admin = site.Client();
+        (await TestSite.LogInAsync(admin, "admin", TestSite.AdminPassword)).Dispose();
+
+        using var response = await admin.GetAsync("/admin");
+        var body = await response.Content.ReadAsStringAsync();
+        var page = TestSite.Parse(body);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("Something went wrong", page.QuerySelector("main h1")?.TextContent);
+        Assert.NotNull(page.QuerySelector(".admin-menu a[href='/admin']"));
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("no-such-status", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at Masthead", body, StringComparison.Ordinal);
     }
 
     [Theory]
