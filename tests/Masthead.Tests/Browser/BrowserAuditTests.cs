@@ -11,20 +11,15 @@ namespace Masthead.Tests.Browser;
 /// </summary>
 public sealed class BrowserAuditTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumFlags =
-        ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     [Fact]
     public async Task ReaderPages_AxeCore_FindsNoViolations()
     {
-        var tools = RequireTools();
+        var tools = BrowserTools.Require();
         await using var site = await StartSiteAsync();
         var single = await SinglePathAsync(site);
 
         var (exitCode, output, errors) = await ExternalProgram.RunAsync("node",
-            [Path.Combine(tools, "Browser", "axe-audit.mjs"), Chromium, site.Address, "/", single, "/category/city-hall/", "/?s=budget", "/no-such-page/", "/login", "/login/lost"],
+            [Path.Combine(tools, "Browser", "axe-audit.mjs"), BrowserTools.Chromium, site.Address, "/", single, "/category/city-hall/", "/?s=budget", "/no-such-page/", "/login", "/login/lost"],
             tools);
 
         Assert.True(exitCode == 0, errors);
@@ -39,14 +34,14 @@ public sealed class BrowserAuditTests
     [Fact]
     public async Task HomePage_Lighthouse_Scores100ForAccessibilityBestPracticesAndSeo()
     {
-        var tools = RequireTools();
+        var tools = BrowserTools.Require();
         await using var site = await StartSiteAsync();
 
         var (exitCode, output, errors) = await ExternalProgram.RunAsync("node",
             [Path.Combine(tools, "node_modules", "lighthouse", "cli", "index.js"), site.Address + "/",
              "--output=json", "--output-path=stdout", "--quiet", "--only-categories=accessibility,best-practices,seo",
-             $"--chrome-flags={string.Join(' ', ChromiumFlags)}"],
-            tools, ("CHROME_PATH", Chromium));
+             $"--chrome-flags={string.Join(' ', BrowserTools.ChromiumFlags)}"],
+            tools, ("CHROME_PATH", BrowserTools.Chromium));
 
         Assert.True(exitCode == 0, errors);
         using var report = JsonDocument.Parse(output);
@@ -65,13 +60,13 @@ public sealed class BrowserAuditTests
     [Fact]
     public async Task Newsroom_AdministratorPublishesFromTheEditor_AndAnAuthorCannotReachUsers()
     {
-        var tools = RequireTools();
+        var tools = BrowserTools.Require();
         var newsroom = await Newsroom.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Editor:AutosaveSeconds"] = "1" }, onRealPort: true);
         await using var site = newsroom.Site;
         var title = Unique.Name("Browser-written story");
 
         var (exitCode, output, errors) = await ExternalProgram.RunAsync("node",
-            [Path.Combine(tools, "Browser", "newsroom-flow.mjs"), Chromium, site.Address, TestSite.AdminPassword, "author-a", Newsroom.Password, title],
+            [Path.Combine(tools, "Browser", "newsroom-flow.mjs"), BrowserTools.Chromium, site.Address, TestSite.AdminPassword, "author-a", Newsroom.Password, title],
             tools);
 
         Assert.True(exitCode == 0, errors);
@@ -85,21 +80,6 @@ public sealed class BrowserAuditTests
         Assert.Equal("/admin/denied", root.GetProperty("authorUsersPath").GetString());
         Assert.Equal(403, root.GetProperty("authorUsersStatus").GetInt32());
         Assert.False(root.GetProperty("authorSeesUserTable").GetBoolean());
-    }
-
-    /// <summary>The folder holding node_modules with the browser tools; skips the test, with the reason, when absent.</summary>
-    private static string RequireTools()
-    {
-        Needs.Present(File.Exists(Chromium), $"Browser tests need Debian's chromium at {Chromium} (.ci/run installs it).");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "node_modules", "playwright-core", "package.json")))
-            {
-                return dir.FullName;
-            }
-        }
-        Needs.Present(false, "Browser tests need `npm ci --prefix tests/Masthead.Tests` (.ci/run does it).");
-        return "";
     }
 
     private static async Task<TestSite> StartSiteAsync()

@@ -30,7 +30,7 @@ public static class PostPasswords
             <form class="post-password-form" method="post" action="/postpass">
             <p>This content is password protected. To view it, please enter the password below.</p>
             <p><label for="pwbox-{id}">Password</label> <input name="post_password" id="pwbox-{id}" type="password" maxlength="{Post.MaxPasswordLength}" autocomplete="off" required>
-            <input type="hidden" name="redirect_to" value="{PlainPage.Encode(returnTo)}"> <button type="submit">Enter</button></p>
+            <input type="hidden" name="redirect_to" value="{System.Net.WebUtility.HtmlEncode(returnTo)}"> <button type="submit">Enter</button></p>
             </form>
             """;
     }
