@@ -46,6 +46,33 @@ public abstract class AdminShellTests(SiteFixture fixture)
         Assert.StartsWith("/login", stranger.Headers.Location?.AbsolutePath, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/admin")]
+    [InlineData("/admin/posts")]
+    [InlineData("/admin/posts/new")]
+    [InlineData("/admin/users")]
+    [InlineData("/admin/settings")]
+    public async Task AdminPage_WithItsStylesheetAndScripts_WeighsUnder60KB(string path)
+    {
+        var site = await fixture.GetAsync();
+        var admin = site.Client();
+        (await TestSite.LogInAsync(admin, "admin", TestSite.AdminPassword)).Dispose();
+
+        var html = await admin.GetByteArrayAsync(path);
+        var page = TestSite.Parse(System.Text.Encoding.UTF8.GetString(html));
+        var assets = page.QuerySelectorAll("link[rel=stylesheet][href], script[src]")
+            .Select(e => e.GetAttribute("href") ?? e.GetAttribute("src")!)
+            .ToList();
+        long total = html.Length;
+        foreach (var asset in assets)
+        {
+            total += (await admin.GetByteArrayAsync(asset)).Length;
+        }
+
+        Assert.Contains(AdminAssets.StylesheetUrl, assets);
+        Assert.True(total < 60 * 1024, $"{path} weighs {total:N0} bytes with {string.Join(", ", assets)}");
+    }
+
     [Fact]
     public async Task ServerError_OnAnAdminScreen_IsShownInsideTheShell_WithoutInternals()
     {
