@@ -101,7 +101,7 @@ internal static class EditorScreenBuilder
             post is not null && PostPermissions.CanDelete(http.User, post.AuthorId, type, status),
             type == PostType.Post && Roles.Can(role, Capabilities.ManageCategories));
         var termIds = post is null ? [] : await db.PostTerms.Where(pt => pt.PostId == post.Id).Select(pt => pt.TermId).ToListAsync();
-        var permalink = post is null ? "" : site.UrlOf(type, post.Id, post.Slug, post.PublishedAtUtc, post.AuthorId, termIds);
+        var permalink = post is null ? "" : PermalinkOf(site, post, termIds);
         var notice = http.Request.Query["message"].ToString() is { } key && Messages.TryGetValue(key, out var text) ? text : null;
         var (tree, flat) = type == PostType.Post ? await CategoriesAsync(db) : ([], []);
         var model = new EditorModel(
@@ -117,6 +117,20 @@ internal static class EditorScreenBuilder
             type == PostType.Page ? await ParentPagesAsync(db, post) : [],
             post is null ? 0 : await PostRevisions.CountAsync(db, post.Id));
         return AdminFeature.Screen<EditorScreen>(model, statusCode);
+    }
+
+    /// <summary>
+    /// Where the post is, or will be once out: a page not yet published is not among the site's pages, so its address
+    /// is its slug under its parent's.
+    /// </summary>
+    private static string PermalinkOf(SiteSnapshot site, Post post, IEnumerable<int> termIds)
+    {
+        if (post.Type != PostType.Page || site.Page(post.Id) is not null)
+        {
+            return site.UrlOf(post.Type, post.Id, post.Slug, post.PublishedAtUtc, post.AuthorId, termIds);
+        }
+        var parent = post.ParentId is { } parentId && site.Page(parentId) is { } parentPage ? site.PageUrl(parentPage) : "/";
+        return $"{parent}{Uri.EscapeDataString(post.Slug)}/";
     }
 
     /// <summary>The categories as the hierarchy nests them (for the checklist) and as one list by name (for the parent picker).</summary>
