@@ -30,18 +30,24 @@ public static class PostEditor
         foreach (var (type, capability) in ManagePosts.EditedTypes)
         {
             var path = ManagePosts.PathOf(type);
-            app.MapGet($"/admin/{path}/new", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock) =>
-                ShowAsync(http, db, settings, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
-            app.MapGet($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
-                ShowAsync(http, db, settings, antiforgery, reader, clock, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/new", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, IFormCollection form) =>
-                SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id: null, form)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, int id, IFormCollection form) =>
-                SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id, form)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/take-over", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
-                TakeOverAsync(http, db, settings, antiforgery, clock, activity, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/preview", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, IFormCollection form) =>
-                PreviewAsync(http, db, settings, antiforgery, clock, type, form)).RequireAuthorization(capability);
+            app.MapGet($"/admin/{path}/new",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock) =>
+                    ShowAsync(http, db, settings, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
+            app.MapGet($"/admin/{path}/{{id:int}}/edit",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
+                    ShowAsync(http, db, settings, antiforgery, reader, clock, type, id)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/new",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, IFormCollection form) =>
+                    SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id: null, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/edit",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, int id, IFormCollection form) =>
+                    SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/take-over",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
+                    TakeOverAsync(http, db, settings, antiforgery, clock, activity, type, id)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/preview",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, IFormCollection form) =>
+                    PreviewAsync(http, db, settings, antiforgery, clock, type, form)).RequireAuthorization(capability);
         }
         app.MapGet("/admin/editor.js", () => TypedResults.Text(EditorScript.Value, "text/javascript; charset=utf-8"));
     }
