@@ -201,10 +201,13 @@ public sealed record EditorInput
     };
 
     /// <summary>What is wrong with the input, in words for the writer; empty when it can be saved.</summary>
-    public IReadOnlyList<string> Problems() => [.. ToChange(PostType.Post, id: null, PostAction.Draft).Problems(), .. DateProblem is { } date ? [date] : Array.Empty<string>()];
+    public IReadOnlyList<PostProblem> Problems() =>
+        [.. ToChange(PostType.Post, id: null, PostAction.Draft).Problems(), .. DateProblem is { } date ? [date] : Array.Empty<PostProblem>()];
 
     /// <summary>Why the publish date cannot be read, when it cannot; the only problem the form has before it is a change.</summary>
-    public string? DateProblem => Date.Length > 0 && ParsedDate is null ? "The publish date is not a date and time (year-month-day hour:minute)." : null;
+    public PostProblem? DateProblem => Date.Length > 0 && ParsedDate is null
+        ? new(PostFields.Date, "The publish date is not a date and time (year-month-day hour:minute).")
+        : null;
 
     /// <summary>The form as a change to the post, for <see cref="PostWriter"/>; the form always names every field it shows.</summary>
     public PostChange ToChange(PostType type, int? id, PostAction action) => new()

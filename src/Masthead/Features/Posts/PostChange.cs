@@ -14,6 +14,32 @@ public sealed record PostDate(DateTime? Local)
 }
 
 /// <summary>
+/// Something wrong with a change, and the field it is about (the editor's name for it, one of <see cref="PostFields"/>),
+/// so the editor can show it beside that field as well as in the summary at the top.
+/// </summary>
+public sealed record PostProblem(string Field, string Message)
+{
+    public override string ToString() => Message;
+}
+
+/// <summary>The fields a <see cref="PostProblem"/> can be about, named as the editor's inputs are.</summary>
+public static class PostFields
+{
+    public const string Title = "title";
+    public const string Slug = "post_name";
+    public const string Content = "content";
+    public const string Excerpt = "excerpt";
+    public const string Date = "post_date";
+    public const string Visibility = "visibility";
+    public const string Password = "post_password";
+    public const string Author = "post_author";
+    public const string Parent = "parent_id";
+    public const string Categories = "categories";
+    public const string NewCategory = "newcategory";
+    public const string Tags = "tags";
+}
+
+/// <summary>
 /// One change to one post, from any door (the editor, Quick Draft, a restored revision, a bulk action; later the
 /// REST API and the import). A null field keeps what the post has, so a change names only what it changes.
 /// </summary>
@@ -68,48 +94,49 @@ public sealed record PostChange
     public bool ChangesText => Title is not null || Content is not null || Excerpt is not null;
 
     /// <summary>What is wrong with the change as given, in words for the writer; empty when it can be tried.</summary>
-    public IReadOnlyList<string> Problems()
+    public IReadOnlyList<PostProblem> Problems()
     {
-        List<string> problems = [];
+        List<PostProblem> problems = [];
+        void Add(string field, string message) => problems.Add(new(field, message));
         if (Title?.Length > Post.MaxTitleLength)
         {
-            problems.Add($"The title is {Title.Length:N0} characters long; the limit is {Post.MaxTitleLength:N0}.");
+            Add(PostFields.Title, $"The title is {Title.Length:N0} characters long; the limit is {Post.MaxTitleLength:N0}.");
         }
         if (Content?.Length > Post.MaxContentLength)
         {
-            problems.Add($"The text is {Content.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
+            Add(PostFields.Content, $"The text is {Content.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
         }
         if (Excerpt?.Length > Post.MaxContentLength)
         {
-            problems.Add($"The excerpt is {Excerpt.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
+            Add(PostFields.Excerpt, $"The excerpt is {Excerpt.Length:N0} characters long; the limit is {Post.MaxContentLength:N0}.");
         }
         if (Slug?.Length > Permalinks.Slug.MaxLength)
         {
-            problems.Add($"The slug is {Slug.Length:N0} characters long; the limit is {Permalinks.Slug.MaxLength}.");
+            Add(PostFields.Slug, $"The slug is {Slug.Length:N0} characters long; the limit is {Permalinks.Slug.MaxLength}.");
         }
         if (Visibility == Posts.Visibility.Password && Password.Length == 0)
         {
-            problems.Add("A password-protected post needs a password.");
+            Add(PostFields.Password, "A password-protected post needs a password.");
         }
         if (Password.Length > Post.MaxPasswordLength)
         {
-            problems.Add($"The post password may be up to {Post.MaxPasswordLength} characters.");
+            Add(PostFields.Password, $"The post password may be up to {Post.MaxPasswordLength} characters.");
         }
         if (TagNames?.Count > Taxonomies.TermNames.MaxTagsPerPost)
         {
-            problems.Add($"A post may have up to {Taxonomies.TermNames.MaxTagsPerPost} tags; this one has {TagNames.Count:N0}.");
+            Add(PostFields.Tags, $"A post may have up to {Taxonomies.TermNames.MaxTagsPerPost} tags; this one has {TagNames.Count:N0}.");
         }
         if (CategoryIds?.Count > EditorInput.MaxCategories)
         {
-            problems.Add($"A post may be in up to {EditorInput.MaxCategories} categories.");
+            Add(PostFields.Categories, $"A post may be in up to {EditorInput.MaxCategories} categories.");
         }
         if (TagNames?.Any(t => t.Length > 200) == true)
         {
-            problems.Add("Each tag may be up to 200 characters.");
+            Add(PostFields.Tags, "Each tag may be up to 200 characters.");
         }
         if (NewCategory.Length > 200)
         {
-            problems.Add("A category name may be up to 200 characters.");
+            Add(PostFields.NewCategory, "A category name may be up to 200 characters.");
         }
         return problems;
     }
@@ -143,7 +170,7 @@ public enum PostWriteOutcome
 /// </summary>
 public sealed record PostWriteResult(PostWriteOutcome Outcome, Post? Post = null, PostStatus? StatusBefore = null)
 {
-    public IReadOnlyList<string> Problems { get; init; } = [];
+    public IReadOnlyList<PostProblem> Problems { get; init; } = [];
     public string? HeldBy { get; init; }
     public bool Saved => Outcome == PostWriteOutcome.Saved;
     public bool WasLive => Post.IsLiveStatus(StatusBefore);

@@ -1,10 +1,11 @@
 using System.Security.Claims;
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Permalinks;
+using Masthead.Features.Settings;
 using Masthead.Features.Taxonomies;
 using Masthead.Features.Users;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,18 +30,24 @@ public static class PostEditor
         foreach (var (type, capability) in ManagePosts.EditedTypes)
         {
             var path = ManagePosts.PathOf(type);
-            app.MapGet($"/admin/{path}/new", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock) =>
-                ShowAsync(http, db, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
-            app.MapGet($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
-                ShowAsync(http, db, antiforgery, reader, clock, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/new", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, IFormCollection form) =>
-                SaveAsync(http, db, antiforgery, reader, clock, writer, type, id: null, form)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, int id, IFormCollection form) =>
-                SaveAsync(http, db, antiforgery, reader, clock, writer, type, id, form)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/take-over", (HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
-                TakeOverAsync(http, db, clock, activity, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/preview", (HttpContext http, AppDbContext db, TimeProvider clock, IFormCollection form) =>
-                PreviewAsync(http, db, clock, type, form)).RequireAuthorization(capability);
+            app.MapGet($"/admin/{path}/new",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock) =>
+                    ShowAsync(http, db, settings, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
+            app.MapGet($"/admin/{path}/{{id:int}}/edit",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
+                    ShowAsync(http, db, settings, antiforgery, reader, clock, type, id)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/new",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, IFormCollection form) =>
+                    SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id: null, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/edit",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, int id, IFormCollection form) =>
+                    SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/take-over",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
+                    TakeOverAsync(http, db, settings, antiforgery, clock, activity, type, id)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/preview",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, IFormCollection form) =>
+                    PreviewAsync(http, db, settings, antiforgery, clock, type, form)).RequireAuthorization(capability);
         }
         app.MapGet("/admin/editor.js", () => TypedResults.Text(EditorScript.Value, "text/javascript; charset=utf-8"));
     }
@@ -56,17 +63,21 @@ public static class PostEditor
     /// What the form holds, unsaved, drawn by the active theme as readers would see it (cleaned exactly as a save
     /// would clean it, and marked not to be indexed).
     /// </summary>
-    private static async Task<IResult> PreviewAsync(HttpContext http, AppDbContext db, TimeProvider clock, PostType type, IFormCollection form)
+    private static async Task<IResult> PreviewAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        TimeProvider clock, PostType type, IFormCollection form)
     {
         var input = EditorInput.FromForm(form);
-        if (input.Problems() is { Count: > 0 } problems)
-        {
-            return PlainPage.Result("Cannot preview", PlainPage.Messages(null, problems, "Fix these first:"), StatusCodes.Status400BadRequest);
-        }
-        var (html, htmlProblem) = input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
+        List<PostProblem> problems = [.. input.Problems()];
+        var (html, htmlProblem) = problems.Count > 0 ? ("", null) : input.StoredHtml(Roles.Can(http.User.FindFirstValue(ClaimTypes.Role), Capabilities.UnfilteredHtml));
         if (htmlProblem is not null)
         {
-            return PlainPage.Result("Cannot preview", PlainPage.Messages(null, [htmlProblem], "Fix these first:"), StatusCodes.Status400BadRequest);
+            problems.Add(new(PostFields.Content, htmlProblem));
+        }
+        if (problems.Count > 0)
+        {
+            // The preview opened in a tab of its own; the form, with everything typed, is still in the editor's tab.
+            return await MessageAsync(http, db, settings, antiforgery, "Cannot preview", [.. problems.Select(p => p.Message)],
+                ("Close this tab and fix these in the editor, or go to the list", $"/admin/{ManagePosts.PathOf(type)}"), StatusCodes.Status400BadRequest);
         }
         var reader = await ReaderContext.CreateAsync(http, db);
         var date = input.ParsedDate is { } local ? reader.Settings.ToUtc(local) : clock.GetUtcNow().UtcDateTime;
@@ -78,33 +89,45 @@ public static class PostEditor
         return await ShowPost.RenderAsync(reader, row, preview: true);
     }
 
-    /// <summary>The "you may not" page: the same words whether the post is someone else's, live, or private.</summary>
-    internal static IResult Refused(PostType type) =>
-        PlainPage.Result("Not allowed", $"<p>You are not allowed to edit this {WpName.Of(type)}.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}\">Back to the list</a></p>",
-            StatusCodes.Status403Forbidden);
+    /// <summary>A message about a post inside the admin shell (why it cannot be edited, previewed or restored), with the way back.</summary>
+    internal static async Task<IResult> MessageAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        string title, IReadOnlyList<string> messages, (string Label, string Href) back, int statusCode) =>
+        AdminFeature.Screen<PostMessageScreen>(
+            new PostMessage(await AdminChrome.ForAsync(http, db, settings, antiforgery), title, messages, back.Href, back.Label), statusCode);
 
-    /// <summary>The page for a post that cannot be edited: missing, not yours (or live, or private), or in the trash.</summary>
-    internal static IResult Refusal(PostWriteOutcome outcome, PostType type) => outcome switch
+    /// <summary>
+    /// The page for a post that cannot be edited: missing, not yours (or live, or private), or in the trash. The "you may
+    /// not" page says the same whether the post is someone else's, live, or private.
+    /// </summary>
+    internal static Task<IResult> RefusalAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        PostWriteOutcome outcome, PostType type)
     {
-        PostWriteOutcome.NotFound => PlainPage.Result("Not found", $"<p>There is no such {WpName.Of(type)}. It may have been deleted.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}\">Back to the list</a></p>",
-            StatusCodes.Status404NotFound),
-        PostWriteOutcome.InTrash => PlainPage.Result("In the Trash", $"<p>This {WpName.Of(type)} is in the Trash. Restore it from the list, then edit it.</p><p><a href=\"/admin/{ManagePosts.PathOf(type)}?post_status=trash\">The Trash</a></p>",
-            StatusCodes.Status409Conflict),
-        _ => Refused(type),
-    };
+        var noun = WpName.Of(type);
+        var list = $"/admin/{ManagePosts.PathOf(type)}";
+        return outcome switch
+        {
+            PostWriteOutcome.NotFound => MessageAsync(http, db, settings, antiforgery, "Not found",
+                [$"There is no such {noun}. It may have been deleted."], ("Back to the list", list), StatusCodes.Status404NotFound),
+            PostWriteOutcome.InTrash => MessageAsync(http, db, settings, antiforgery, "In the Trash",
+                [$"This {noun} is in the Trash. Restore it from the list, then edit it."], ("The Trash", list + "?post_status=trash"), StatusCodes.Status409Conflict),
+            _ => MessageAsync(http, db, settings, antiforgery, "Not allowed",
+                [$"You are not allowed to edit this {noun}."], ("Back to the list", list), StatusCodes.Status403Forbidden),
+        };
+    }
 
     /// <summary>Loads a post for its editor, or says why it cannot be edited (missing, trashed, not yours), by the writer's rule.</summary>
-    internal static async Task<(Post? Post, IResult? Problem)> LoadEditableAsync(HttpContext http, AppDbContext db, PostType type, int id)
+    internal static async Task<(Post? Post, PostWriteOutcome? Refusal)> LoadEditableAsync(HttpContext http, AppDbContext db, PostType type, int id)
     {
         var post = await db.Posts.SingleOrDefaultAsync(p => p.Id == id && p.Type == type);
         if (post is null)
         {
-            return (null, Refusal(PostWriteOutcome.NotFound, type));
+            return (null, PostWriteOutcome.NotFound);
         }
-        return PostWriter.RefusalFor(http.User, post) is { } refusal ? (null, Refusal(refusal, type)) : (post, null);
+        return PostWriter.RefusalFor(http.User, post) is { } refusal ? (null, refusal) : (post, null);
     }
 
-    private static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostType type, int? id)
+    private static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        ReaderStateCache reader, TimeProvider clock, PostType type, int? id)
     {
         var (site, _) = await reader.GetAsync(db);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -117,17 +140,20 @@ public static class PostEditor
                 AuthorId = PostPermissions.UserId(http.User),
                 CommentsOpen = site.Settings.Discussion.CommentsOpenByDefault,
             };
-            return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post: null, blank, errors: [], StatusCodes.Status200OK, now);
+            return await EditorScreenBuilder.RenderAsync(http, db, await AdminChrome.ForAsync(http, db, settings, antiforgery), site, type,
+                post: null, blank, errors: [], StatusCodes.Status200OK, now);
         }
-        var (post, problem) = await LoadEditableAsync(http, db, type, id.Value);
+        var (post, refusal) = await LoadEditableAsync(http, db, type, id.Value);
         if (post is null)
         {
-            return problem!;
+            return await RefusalAsync(http, db, settings, antiforgery, refusal!.Value, type);
         }
         var me = PostPermissions.UserId(http.User) ?? 0;
+        var chrome = await AdminChrome.ForAsync(http, db, settings, antiforgery);
         if (await PostLocks.HolderAsync(db, post.Id, me, now) is { } holder)
         {
-            return EditorPage.Locked(http, antiforgery, type, post, holder);
+            return AdminFeature.Screen<EditorLockedScreen>(
+                new EditorLock(chrome, ManagePosts.PathOf(type), WpName.Of(type), post.Id, post.Title, holder), StatusCodes.Status409Conflict);
         }
         // A GET changes nothing: the editor script takes the lock with a POST as soon as the page loads (and renews
         // it while open). Without script the lock is simply not taken; saves still refuse while someone else holds it.
@@ -140,17 +166,18 @@ public static class PostEditor
             var markdown = (await MetaOfAsync(db, autosave!.Id)).GetValueOrDefault(EditorInput.MarkdownMeta);
             input = input with { Title = autosave.Title, Content = markdown ?? autosave.Content, IsMarkdown = markdown is not null, Excerpt = autosave.Excerpt };
         }
-        return await EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors: [], StatusCodes.Status200OK, now,
+        return await EditorScreenBuilder.RenderAsync(http, db, chrome, site, type, post, input, errors: [], StatusCodes.Status200OK, now,
             offerAutosave: autosave is not null && !restoring);
     }
 
     /// <summary>Takes the post from whoever has it open; their next save or autosave is then refused.</summary>
-    private static async Task<IResult> TakeOverAsync(HttpContext http, AppDbContext db, TimeProvider clock, ActivityLog activity, PostType type, int id)
+    private static async Task<IResult> TakeOverAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        TimeProvider clock, ActivityLog activity, PostType type, int id)
     {
-        var (post, problem) = await LoadEditableAsync(http, db, type, id);
+        var (post, refusal) = await LoadEditableAsync(http, db, type, id);
         if (post is null)
         {
-            return problem!;
+            return await RefusalAsync(http, db, settings, antiforgery, refusal!.Value, type);
         }
         var me = PostPermissions.UserId(http.User) ?? 0;
         await PostLocks.TakeAsync(db, id, me, clock.GetUtcNow().UtcDateTime);
@@ -170,8 +197,8 @@ public static class PostEditor
         return meta.ContainsKey(EditorInput.PrivateDraftMeta) ? input with { Visibility = Visibility.Private } : input;
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock,
-        PostWriter writer, PostType type, int? id, IFormCollection form)
+    private static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        ReaderStateCache reader, TimeProvider clock, PostWriter writer, PostType type, int? id, IFormCollection form)
     {
         var (site, _) = await reader.GetAsync(db);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -183,32 +210,41 @@ public static class PostEditor
         {
             // A date that cannot be read is the form's own problem; the rest is the writer's to judge, once the date is fixed.
             var (current, refused) = id is null ? (null, null) : await LoadEditableAsync(http, db, type, id.Value);
-            return refused ?? await EditorPage.RenderAsync(http, db, antiforgery, site, type, current, input, [.. change.Problems(), dateProblem],
-                StatusCodes.Status400BadRequest, now, current is not null && await PostRevisions.NewerAutosaveAsync(db, current, me) is not null);
+            if (refused is { } refusal)
+            {
+                return await RefusalAsync(http, db, settings, antiforgery, refusal, type);
+            }
+            return await EditorScreenBuilder.RenderAsync(http, db, await AdminChrome.ForAsync(http, db, settings, antiforgery), site, type, current, input,
+                [.. change.Problems(), dateProblem], StatusCodes.Status400BadRequest, now,
+                current is not null && await PostRevisions.NewerAutosaveAsync(db, current, me) is not null);
         }
 
         var result = await writer.WriteAsync(change, http.User, http.Connection.RemoteIpAddress?.ToString());
         var post = result.Post;
         async Task<bool> HasNewerAutosaveAsync() => post is not null && await PostRevisions.NewerAutosaveAsync(db, post, me) is not null;
-        Task<IResult> Again(IReadOnlyList<string> errors, int status, bool offerAutosave) =>
-            EditorPage.RenderAsync(http, db, antiforgery, site, type, post, input, errors, status, now, offerAutosave);
+        async Task<IResult> Again(IReadOnlyList<PostProblem> errors, int status, bool offerAutosave) =>
+            await EditorScreenBuilder.RenderAsync(http, db, await AdminChrome.ForAsync(http, db, settings, antiforgery), site, type, post, input,
+                errors, status, now, offerAutosave);
         var noun = WpName.Of(type);
         return result.Outcome switch
         {
             PostWriteOutcome.Saved => TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{post!.Id}/edit?message={SavedMessage(result)}"),
             PostWriteOutcome.Invalid => await Again(result.Problems, StatusCodes.Status400BadRequest, await HasNewerAutosaveAsync()),
             PostWriteOutcome.HeldByOther => await Again(
-                [$"{result.HeldBy} took over this {noun} while you were editing, so your changes were not saved. Copy what you need from below."],
+                [Whole($"{result.HeldBy} took over this {noun} while you were editing, so your changes were not saved. Copy what you need from below.")],
                 StatusCodes.Status409Conflict, await HasNewerAutosaveAsync()),
             PostWriteOutcome.TakenWhileSaving => await Again(
-                [$"{result.HeldBy} took over this {noun} while you were saving, so your changes were not saved. Copy what you need from below."],
+                [Whole($"{result.HeldBy} took over this {noun} while you were saving, so your changes were not saved. Copy what you need from below.")],
                 StatusCodes.Status409Conflict, offerAutosave: false),
             PostWriteOutcome.Conflict => await Again(
-                [$"Someone else changed this {noun} at the same moment, so your changes were not saved. Copy what you need from below, then reload."],
+                [Whole($"Someone else changed this {noun} at the same moment, so your changes were not saved. Copy what you need from below, then reload.")],
                 StatusCodes.Status409Conflict, offerAutosave: false),
-            var refusal => Refusal(refusal, type),
+            var refusal => await RefusalAsync(http, db, settings, antiforgery, refusal, type),
         };
     }
+
+    /// <summary>A problem with the save as a whole rather than with one field.</summary>
+    private static PostProblem Whole(string message) => new("", message);
 
     /// <summary>The notice the editor shows after a save, by the status the post went to and the one it had.</summary>
     private static string SavedMessage(PostWriteResult result) => result.Post!.Status switch
@@ -226,3 +262,9 @@ public static class PostEditor
         db.PostMeta.Where(m => m.PostId == postId && (m.Key == EditorInput.MarkdownMeta || m.Key == EditorInput.PrivateDraftMeta))
             .ToDictionaryAsync(m => m.Key, m => m.Value);
 }
+
+/// <summary>A message about a post inside the admin shell, and the link back.</summary>
+public sealed record PostMessage(AdminChrome Chrome, string Title, IReadOnlyList<string> Messages, string BackHref, string BackLabel);
+
+/// <summary>Who holds a post the writer opened, for the "being edited" screen.</summary>
+public sealed record EditorLock(AdminChrome Chrome, string Path, string Noun, int PostId, string PostTitle, string Holder);

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Masthead.Data;
+using Masthead.Features.Admin;
 using Masthead.Features.Settings;
 using Masthead.Features.Users;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,10 +24,12 @@ public static class PostRevisions
             var path = ManagePosts.PathOf(type);
             app.MapGet($"/admin/{path}/{{id:int}}/revisions", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, int id) =>
                 ShowAsync(http, db, antiforgery, settings, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/revisions/{{revisionId:int}}/restore", (HttpContext http, AppDbContext db, PostWriter writer, int id, int revisionId, IFormCollection form) =>
-                RestoreAsync(http, db, writer, type, id, revisionId)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/autosave", (HttpContext http, AppDbContext db, TimeProvider clock, int id, IFormCollection form) =>
-                AutosaveAsync(http, db, clock, type, id, form)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/revisions/{{revisionId:int}}/restore",
+                (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, PostWriter writer, int id, int revisionId, IFormCollection form) =>
+                    RestoreAsync(http, db, antiforgery, settings, writer, type, id, revisionId)).RequireAuthorization(capability);
+            app.MapPost($"/admin/{path}/{{id:int}}/autosave",
+                (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, TimeProvider clock, int id, IFormCollection form) =>
+                    AutosaveAsync(http, db, antiforgery, settings, clock, type, id, form)).RequireAuthorization(capability);
         }
     }
 
@@ -60,6 +62,13 @@ public static class PostRevisions
         await RevisionsOf(db, post.Id).Where(r => r.Slug == autosaveSlug && r.AuthorId == writerId).ExecuteDeleteAsync();
     }
 
+    /// <summary>How many saved versions the post has, for the editor's Revisions box (autosaves are not counted).</summary>
+    public static Task<int> CountAsync(AppDbContext db, int postId)
+    {
+        var autosaveSlug = postId + AutosaveSuffix;
+        return RevisionsOf(db, postId).CountAsync(r => r.Slug != autosaveSlug);
+    }
+
     /// <summary>The writer's autosave of this post, when it is newer than the post itself.</summary>
     public static Task<Post?> NewerAutosaveAsync(AppDbContext db, Post post, int writerId)
     {
@@ -74,12 +83,13 @@ public static class PostRevisions
     /// writer's lock (only that, with <c>lock_only</c>). The script in the editor calls this every minute; it is refused
     /// while someone else holds the post.
     /// </summary>
-    private static async Task<IResult> AutosaveAsync(HttpContext http, AppDbContext db, TimeProvider clock, PostType type, int id, IFormCollection form)
+    private static async Task<IResult> AutosaveAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings,
+        TimeProvider clock, PostType type, int id, IFormCollection form)
     {
-        var (post, problem) = await PostEditor.LoadEditableAsync(http, db, type, id);
+        var (post, refusal) = await PostEditor.LoadEditableAsync(http, db, type, id);
         if (post is null)
         {
-            return problem!;
+            return await PostEditor.RefusalAsync(http, db, settings, antiforgery, refusal!.Value, type);
         }
         var me = PostPermissions.UserId(http.User) ?? 0;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -126,10 +136,10 @@ public static class PostRevisions
 
     private static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settingsCache, PostType type, int id)
     {
-        var (post, problem) = await PostEditor.LoadEditableAsync(http, db, type, id);
+        var (post, refusal) = await PostEditor.LoadEditableAsync(http, db, type, id);
         if (post is null)
         {
-            return problem!;
+            return await PostEditor.RefusalAsync(http, db, settingsCache, antiforgery, refusal!.Value, type);
         }
         var settings = await settingsCache.GetAsync(db);
         var autosaveSlug = id + AutosaveSuffix;
@@ -137,57 +147,34 @@ public static class PostRevisions
             .OrderByDescending(r => r.Id)
             .Select(r => new { r.Id, r.Title, r.Content, r.Excerpt, r.ModifiedAtUtc, Author = db.Users.Where(u => u.Id == r.AuthorId).Select(u => u.DisplayName).FirstOrDefault() })
             .ToListAsync();
+        var chrome = await AdminChrome.ForAsync(http, db, settingsCache, antiforgery);
         var path = ManagePosts.PathOf(type);
-        var back = $"<p><a href=\"/admin/{path}/{id}/edit\">Back to the editor</a></p>";
+        var postTitle = post.Title.Length == 0 ? "(no title)" : post.Title;
         if (revisions.Count == 0)
         {
-            return PlainPage.Result("Revisions", $"<p>No revisions yet: one is kept each time the {WpName.Of(type)} is saved.</p>{back}");
+            return AdminFeature.Screen<RevisionsScreen>(new RevisionsModel(chrome, path, id, postTitle, WpName.Of(type), [], null, null, []));
         }
         var selected = int.TryParse(http.Request.Query["revision"], out var wanted) && revisions.FindIndex(r => r.Id == wanted) is >= 0 and var found ? found : 0;
         var right = revisions[selected];
         var left = selected + 1 < revisions.Count ? revisions[selected + 1] : null;
         string When(DateTime utc) => PhpDateFormat.Format(settings.ToLocal(utc), $"{settings.DateFormat} {settings.TimeFormat}");
-
-        var list = string.Concat(revisions.Select((r, i) =>
-            $"<li>{(i == selected ? "<strong>" : $"<a href=\"/admin/{path}/{id}/revisions?revision={r.Id}\">")}{PlainPage.Encode(When(r.ModifiedAtUtc))} by {PlainPage.Encode(r.Author)}{(i == 0 ? " (current)" : "")}{(i == selected ? "</strong>" : "</a>")}</li>"));
-        var token = PlainPage.AntiforgeryField(http, antiforgery);
-        var restore = selected == 0 ? "<p>This is the current revision.</p>" : $"""
-            <form method="post" action="/admin/{path}/{id}/revisions/{right.Id}/restore">{token}<button type="submit">Restore This Revision</button></form>
-            """;
-        var body = $"""
-            <p>Comparing {(left is null ? "the first revision with nothing before it" : $"{PlainPage.Encode(When(left.ModifiedAtUtc))} (by {PlainPage.Encode(left.Author)})")} and {PlainPage.Encode(When(right.ModifiedAtUtc))} (by {PlainPage.Encode(right.Author)}).</p>
-            {restore}
-            {Compare("Title", left?.Title ?? "", right.Title)}
-            {Compare("Content", left?.Content ?? "", right.Content)}
-            {Compare("Excerpt", left?.Excerpt ?? "", right.Excerpt)}
-            <h2>All revisions</h2><ol reversed>{list}</ol>
-            {back}
-            """;
-        return PlainPage.Result($"Compare Revisions of “{(post.Title.Length == 0 ? "(no title)" : post.Title)}”", body);
+        var entries = revisions.Select((r, i) => new RevisionEntry(r.Id, When(r.ModifiedAtUtc), r.Author ?? "", IsCurrent: i == 0, IsSelected: i == selected)).ToList();
+        return AdminFeature.Screen<RevisionsScreen>(new RevisionsModel(chrome, path, id, postTitle, WpName.Of(type), entries,
+            left is null ? null : entries[selected + 1], entries[selected],
+            [Compare("Title", left?.Title ?? "", right.Title), Compare("Content", left?.Content ?? "", right.Content), Compare("Excerpt", left?.Excerpt ?? "", right.Excerpt)]));
     }
 
-    /// <summary>A side-by-side table of one field: removed lines on the left, added on the right, unchanged on both.</summary>
-    private static string Compare(string field, string before, string after)
-    {
-        if (before == after)
-        {
-            return $"<h2>{field}</h2><p>No change.</p>";
-        }
-        var rows = string.Concat(TextDiff.Lines(before, after).Select(row => row.Unchanged
-            ? $"<tr><td>{PlainPage.Encode(row.Left)}</td><td>{PlainPage.Encode(row.Right)}</td></tr>"
-            : $"<tr><td>{(row.Left is null ? "" : $"<del>{PlainPage.Encode(row.Left)}</del>")}</td><td>{(row.Right is null ? "" : $"<ins>{PlainPage.Encode(row.Right)}</ins>")}</td></tr>"));
-        return $"""
-            <h2>{field}</h2>
-            <table class="diff"><thead><tr><th scope="col">Before</th><th scope="col">After</th></tr></thead><tbody>{rows}</tbody></table>
-            """;
-    }
+    /// <summary>One field's comparison: removed lines on the left, added on the right, unchanged on both; no rows when nothing changed.</summary>
+    private static FieldDiff Compare(string field, string before, string after) =>
+        new(field, before == after ? [] : TextDiff.Lines(before, after));
 
-    private static async Task<IResult> RestoreAsync(HttpContext http, AppDbContext db, PostWriter writer, PostType type, int id, int revisionId)
+    private static async Task<IResult> RestoreAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings,
+        PostWriter writer, PostType type, int id, int revisionId)
     {
-        var (post, problem) = await PostEditor.LoadEditableAsync(http, db, type, id);
+        var (post, refusal) = await PostEditor.LoadEditableAsync(http, db, type, id);
         if (post is null)
         {
-            return problem!;
+            return await PostEditor.RefusalAsync(http, db, settings, antiforgery, refusal!.Value, type);
         }
         var revision = await RevisionsOf(db, id).AsNoTracking().SingleOrDefaultAsync(r => r.Id == revisionId && r.Slug != id + AutosaveSuffix);
         if (revision is null)
@@ -206,19 +193,36 @@ public static class PostRevisions
             TakesLock = true,
             ActivityAction = $"restored a revision of a {WpName.Of(type)}",
         }, http.User, http.Connection.RemoteIpAddress?.ToString());
-        var back = $"<p><a href=\"/admin/{ManagePosts.PathOf(type)}/{id}/revisions\">Back to the revisions</a></p>";
+        var noun = WpName.Of(type);
+        var back = ("Back to the revisions", $"/admin/{ManagePosts.PathOf(type)}/{id}/revisions");
         return result.Outcome switch
         {
             PostWriteOutcome.Saved => TypedResults.Redirect($"/admin/{ManagePosts.PathOf(type)}/{id}/edit?message=restored"),
-            PostWriteOutcome.HeldByOther or PostWriteOutcome.TakenWhileSaving => PlainPage.Result("This post is being edited",
-                $"<p role=\"alert\">{PlainPage.Encode(result.HeldBy)} is editing this {WpName.Of(type)} now; restore the revision when they are done.</p>{back}",
+            PostWriteOutcome.HeldByOther or PostWriteOutcome.TakenWhileSaving => await PostEditor.MessageAsync(http, db, settings, antiforgery,
+                $"This {noun} is being edited", [$"{result.HeldBy} is editing this {noun} now; restore the revision when they are done."], back,
                 StatusCodes.Status409Conflict),
-            PostWriteOutcome.Invalid => PlainPage.Result("Too long to restore",
-                $"<p role=\"alert\">{PlainPage.Encode(string.Join(" ", result.Problems))} Nothing was changed. Open the editor and copy what you need from it instead.</p>{back}",
+            PostWriteOutcome.Invalid => await PostEditor.MessageAsync(http, db, settings, antiforgery, "Too long to restore",
+                [$"{string.Join(" ", result.Problems.Select(p => p.Message))} Nothing was changed. Open the editor and copy what you need from it instead."], back,
                 StatusCodes.Status400BadRequest),
-            PostWriteOutcome.Conflict => PlainPage.Result("Changed at the same moment",
-                $"<p role=\"alert\">Someone else changed this {WpName.Of(type)} at the same moment, so nothing was done.</p>{back}", StatusCodes.Status409Conflict),
-            var refusal => PostEditor.Refusal(refusal, type),
+            PostWriteOutcome.Conflict => await PostEditor.MessageAsync(http, db, settings, antiforgery, "Changed at the same moment",
+                [$"Someone else changed this {noun} at the same moment, so nothing was done."], back, StatusCodes.Status409Conflict),
+            _ => await PostEditor.RefusalAsync(http, db, settings, antiforgery, result.Outcome, type),
         };
     }
+}
+
+/// <summary>One saved version in the revisions list.</summary>
+public sealed record RevisionEntry(int Id, string When, string Author, bool IsCurrent, bool IsSelected);
+
+/// <summary>One field of the comparison; no rows when it did not change.</summary>
+public sealed record FieldDiff(string Field, IReadOnlyList<DiffRow> Rows)
+{
+    public bool Unchanged => Rows.Count == 0;
+}
+
+/// <summary>The revisions screen: every saved version, and the chosen one compared with the one before it.</summary>
+public sealed record RevisionsModel(AdminChrome Chrome, string Path, int PostId, string PostTitle, string Noun,
+    IReadOnlyList<RevisionEntry> Revisions, RevisionEntry? Left, RevisionEntry? Right, IReadOnlyList<FieldDiff> Fields)
+{
+    public string RevisionUrl(int revisionId) => $"/admin/{Path}/{PostId}/revisions?revision={revisionId}";
 }

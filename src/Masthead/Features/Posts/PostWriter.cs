@@ -126,26 +126,26 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
     private static bool Can(ClaimsPrincipal user, string capability) => Roles.Can(user.FindFirstValue(ClaimTypes.Role), capability);
 
     /// <summary>Everything that can refuse a change, checked before anything is written; also the HTML to store and the author and parent chosen.</summary>
-    private async Task<(string? Html, int AuthorId, int? ParentId, List<string> Problems)> CheckAsync(PostChange change, ClaimsPrincipal user, Post? post, int me)
+    private async Task<(string? Html, int AuthorId, int? ParentId, List<PostProblem> Problems)> CheckAsync(PostChange change, ClaimsPrincipal user, Post? post, int me)
     {
         var type = change.Type;
-        List<string> problems = [.. change.Problems()];
+        List<PostProblem> problems = [.. change.Problems()];
         string? html = null;
         if (problems.Count == 0 && change.Content is not null)
         {
             (html, var htmlProblem) = EditorInput.StoredHtml(change.Content, change.IsMarkdown, Can(user, Capabilities.UnfilteredHtml));
             if (htmlProblem is not null)
             {
-                problems.Add(htmlProblem);
+                problems.Add(new(PostFields.Content, htmlProblem));
             }
         }
         if (change.Visibility == Visibility.Private && change.Action == PostAction.Publish && !PostPermissions.CanPublish(user, type))
         {
-            problems.Add($"Only someone who may publish can make a {WpName.Of(type)} private.");
+            problems.Add(new(PostFields.Visibility, $"Only someone who may publish can make a {WpName.Of(type)} private."));
         }
         if (change.NewCategory.Length > 0 && !Can(user, Capabilities.ManageCategories))
         {
-            problems.Add("You are not allowed to add categories; choose from the list.");
+            problems.Add(new(PostFields.NewCategory, "You are not allowed to add categories; choose from the list."));
         }
         var authorId = post?.AuthorId ?? me;
         // Without edit_others_posts a chosen author is ignored rather than refused: the editor does not offer the choice.
@@ -158,7 +158,7 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
             }
             else
             {
-                problems.Add("The chosen author cannot write; choose someone from the list.");
+                problems.Add(new(PostFields.Author, "The chosen author cannot write; choose someone from the list."));
             }
         }
         int? parentId = post?.ParentId;
@@ -167,7 +167,7 @@ public sealed partial class PostWriter(AppDbContext db, TimeProvider clock, Site
             parentId = parent == 0 ? null : await IsValidParentAsync(parent, post?.Id) ? parent : null;
             if (parent != 0 && parentId is null)
             {
-                problems.Add("The parent page does not exist, or is this page or one of its children.");
+                problems.Add(new(PostFields.Parent, "The parent page does not exist, or is this page or one of its children."));
             }
         }
         return (html, authorId, parentId, problems);

@@ -1,7 +1,7 @@
+using Masthead.Data;
+using Masthead.Features.Settings;
 using Masthead.Features.Users;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Masthead.Features.Posts;
@@ -15,34 +15,30 @@ public static class QuickDraft
     public static void MapQuickDraft(this IEndpointRouteBuilder app) =>
         app.MapPost("/admin/quick-draft", SaveAsync).RequireAuthorization(Capabilities.EditPosts);
 
-    internal static async Task<IResult> SaveAsync(HttpContext http, PostWriter writer, IAntiforgery antiforgery,
+    internal static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, PostWriter writer, IAntiforgery antiforgery,
         [FromForm(Name = "post_title")] string? title, [FromForm(Name = "content")] string? content)
     {
         title = (title ?? "").Trim();
         content = (content ?? "").Trim();
+        // The dashboard again, with what was typed back in the form, so a refused draft loses nothing.
+        Task<IResult> NotSavedAsync(string problem, string field) => Dashboard.RenderAsync(http, db, settings, antiforgery,
+            new Dashboard.QuickDraftEntry(title, content, problem, field), StatusCodes.Status400BadRequest);
         if (title.Length == 0 && content.Length == 0)
         {
-            return NotSaved(http, antiforgery, title, content,
-                $"Write a title or some text: titles up to {Post.MaxTitleLength} characters, text up to {Post.MaxContentLength:N0}.");
+            return await NotSavedAsync($"Write a title or some text: titles up to {Post.MaxTitleLength} characters, text up to {Post.MaxContentLength:N0}.",
+                "post_title");
         }
         var result = await writer.WriteAsync(new PostChange { Type = PostType.Post, Action = PostAction.Draft, Title = title, Content = content, KeepsRevision = false },
             http.User, http.Connection.RemoteIpAddress?.ToString());
         return result.Outcome switch
         {
             PostWriteOutcome.Saved => TypedResults.Redirect("/admin?drafted=1"),
-            PostWriteOutcome.Invalid => NotSaved(http, antiforgery, title, content, string.Join(" ", result.Problems)),
-            _ => NotSaved(http, antiforgery, title, content, "The draft could not be saved; try again."),
+            PostWriteOutcome.Invalid => await NotSavedAsync(string.Join(" ", result.Problems.Select(p => p.Message)), FieldOf(result.Problems)),
+            _ => await NotSavedAsync("The draft could not be saved; try again.", ""),
         };
     }
 
-    /// <summary>The Quick Draft form again with what was typed, so a refused draft loses nothing.</summary>
-    private static ContentHttpResult NotSaved(HttpContext http, IAntiforgery antiforgery, string title, string content, string problem) =>
-        PlainPage.Result("Draft not saved", $"""
-            <p role="alert">{PlainPage.Encode(problem)}</p>
-            <form method="post" action="/admin/quick-draft">{PlainPage.AntiforgeryField(http, antiforgery)}
-            <p><label for="post_title">Title</label><br><input id="post_title" name="post_title" value="{PlainPage.Encode(title)}"></p>
-            <p><label for="content">Content</label><br><textarea id="content" name="content" rows="8" cols="60">{PlainPage.Encode(content)}</textarea></p>
-            <p><button type="submit">Save Draft</button></p></form>
-            <p><a href="/admin">Back to the dashboard</a></p>
-            """, StatusCodes.Status400BadRequest);
+    /// <summary>The Quick Draft field the first problem is about: its title, or else its text.</summary>
+    private static string FieldOf(IReadOnlyList<PostProblem> problems) =>
+        problems.Count > 0 && problems[0].Field == PostFields.Title ? "post_title" : "content";
 }

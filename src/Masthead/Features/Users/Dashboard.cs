@@ -23,12 +23,21 @@ public static class Dashboard
     /// <summary>A post as a dashboard list shows it: its title, linking to its editor, and one fact beside it.</summary>
     public sealed record PostLink(int Id, string Title, string Detail);
 
+    /// <summary>A Quick Draft that was not saved: what was typed, why not, and which field it is about ("" for the draft as a whole).</summary>
+    public sealed record QuickDraftEntry(string Title, string Content, string Problem, string ProblemField);
+
     public sealed record DashboardModel(
         AdminChrome Chrome, GlanceCounts Glance, bool Drafted, bool ShowWelcome, bool CanWrite, IReadOnlyList<PostLink> Drafts,
         IReadOnlyList<PostLink> RecentlyPublished, IReadOnlyList<PostLink> ComingUp,
-        bool ShowsPending, IReadOnlyList<PostLink> Pending, bool ShowsActivity, IReadOnlyList<string> RecentActivity);
+        bool ShowsPending, IReadOnlyList<PostLink> Pending, bool ShowsActivity, IReadOnlyList<string> RecentActivity,
+        QuickDraftEntry? QuickDraft = null);
 
-    internal static async Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SiteSettingsCache settingsCache, IAntiforgery antiforgery)
+    internal static Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SiteSettingsCache settingsCache, IAntiforgery antiforgery) =>
+        RenderAsync(http, db, settingsCache, antiforgery, quickDraft: null, StatusCodes.Status200OK);
+
+    /// <summary>The dashboard, with a refused Quick Draft back in its form when there is one.</summary>
+    internal static async Task<IResult> RenderAsync(HttpContext http, AppDbContext db, SiteSettingsCache settingsCache, IAntiforgery antiforgery,
+        QuickDraftEntry? quickDraft, int statusCode)
     {
         var settings = await settingsCache.GetAsync(db);
         var role = http.User.FindFirstValue(ClaimTypes.Role);
@@ -74,7 +83,8 @@ public static class Dashboard
             showsPending,
             [.. pending.Select(p => new PostLink(p.Id, p.Title, $"by {p.Author}"))],
             showsActivity,
-            [.. activity.Select(a => $"{a.Actor} {a.Action}{(a.Detail.Length == 0 ? "" : ": " + a.Detail)}")]));
+            [.. activity.Select(a => $"{a.Actor} {a.Action}{(a.Detail.Length == 0 ? "" : ": " + a.Detail)}")],
+            quickDraft), statusCode);
     }
 
     /// <summary>Closes the welcome card for good, for the administrator who closed it.</summary>

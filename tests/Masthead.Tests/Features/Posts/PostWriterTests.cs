@@ -187,7 +187,7 @@ public abstract class PostWriterTests(SiteFixture fixture)
 
         Assert.Equal(PostWriteOutcome.NotAllowed, notAllowed.Outcome);
         Assert.Equal(PostWriteOutcome.Invalid, invalid.Outcome);
-        Assert.Contains(invalid.Problems, p => p.Contains("title", StringComparison.Ordinal));
+        Assert.Contains(invalid.Problems, p => p.Message.Contains("title", StringComparison.Ordinal));
         Assert.Equal(before, await CountsAsync(site));
         var stored = await PostAsync(site, published.Id);
         Assert.Equal((published.Title, PostStatus.Publish), (stored.Title, stored.Status));
