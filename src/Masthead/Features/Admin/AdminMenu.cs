@@ -39,7 +39,14 @@ public static class AdminMenu
         // Users who may not list users still reach their own profile, as in WordPress.
         new("Profile", "/admin/profile", Capabilities.Read),
         new("Tools", "/admin/activity", Capabilities.ManageOptions, [new("Activity Log", "/admin/activity", Capabilities.ManageOptions)]),
-        new("Settings", "/admin/settings", Capabilities.ManageOptions, [new("General", "/admin/settings", Capabilities.ManageOptions)]),
+        // One screen, one form: the sections are places on it, so saving one never loses what was typed in another.
+        new("Settings", "/admin/settings", Capabilities.ManageOptions,
+        [
+            new("General", "/admin/settings", Capabilities.ManageOptions),
+            new("Reading", "/admin/settings#reading", Capabilities.ManageOptions),
+            new("Discussion", "/admin/settings#discussion", Capabilities.ManageOptions),
+            new("Permalinks", "/admin/settings#permalinks", Capabilities.ManageOptions),
+        ]),
     ];
 
     /// <summary>The items <paramref name="chrome"/>'s user may use, each with only the children they may use.</summary>

@@ -3,11 +3,11 @@ using System.Threading.RateLimiting;
 using Masthead.Data;
 using Masthead.Features.Admin;
 using Masthead.Features.Settings;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -120,10 +120,9 @@ public static class AccountsFeature
                 }));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
-                rejected.HttpContext.Response.ContentType = "text/html; charset=utf-8";
                 rejected.HttpContext.Response.Headers.RetryAfter = "60";
-                await rejected.HttpContext.Response.WriteAsync(PlainPage.Render("Too many attempts",
-                    "<p>Too many sign-in attempts came from your address. Wait a minute, then try again.</p>"), cancellationToken);
+                await new RazorComponentResult<TooManyAttemptsScreen> { StatusCode = StatusCodes.Status429TooManyRequests }
+                    .ExecuteAsync(rejected.HttpContext);
             };
         });
     }

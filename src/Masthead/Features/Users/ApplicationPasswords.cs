@@ -3,7 +3,6 @@ using System.Text.Json;
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Settings;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +22,9 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
 {
     public const string MetaPrefix = "masthead_application_password:";
     public const int MaxNameLength = 100;
+
+    /// <summary>The name field's id on the profile, where its error shows.</summary>
+    public const string NameField = "application_password_name";
     private const int Length = 24;
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -103,42 +105,20 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
         }
     }
 
-    /// <summary>The profile section: the form to make one, and the list with revoke buttons.</summary>
-    internal async Task<string> SectionAsync(HttpContext http, IAntiforgery antiforgery, User user, string? newPassword)
+    /// <summary>The profile's section: the list with dates in the site's format, and a new password to show this once.</summary>
+    internal async Task<ApplicationPasswordsModel> ModelAsync(User user, string? newPassword)
     {
         var settings = await settingsCache.GetAsync(db);
-        var token = PlainPage.AntiforgeryField(http, antiforgery);
-        string When(DateTime? utc) => utc is { } at ? PlainPage.Encode(PhpDateFormat.Format(settings.ToLocal(at), settings.DateFormat)) : "—";
-        var passwords = await ListAsync(user);
-        var created = newPassword is null ? "" : $"""
-            <div role="status"><p>Your new application password is <code id="new-application-password">{PlainPage.Encode(Grouped(newPassword))}</code></p>
-            <p>Copy it now: it will not be shown again.</p></div>
-            """;
-        var rows = string.Concat(passwords.Select(p => $"""
-            <tr><td>{PlainPage.Encode(p.Name)}</td><td>{When(p.CreatedAtUtc)}</td><td>{When(p.LastUsedAtUtc)}</td><td>{PlainPage.Encode(p.LastIp is { Length: > 0 } ip ? ip : "—")}</td>
-            <td><form method="post" action="/admin/profile/application-passwords/{p.Uuid:D}/revoke">{token}<button type="submit">Revoke “{PlainPage.Encode(p.Name)}”</button></form></td></tr>
-            """));
-        var list = passwords.Count == 0 ? "<p>You have no application passwords.</p>" : $"""
-            <table id="application-passwords"><caption>Your application passwords</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Last IP</th><th scope="col"></th></tr></thead>
-            <tbody>{rows}</tbody></table>
-            <form method="post" action="/admin/profile/application-passwords/revoke-all">{token}<p><button type="submit">Revoke All Application Passwords</button></p></form>
-            """;
-        return $"""
-            <h2 id="application-passwords-heading">Application passwords</h2>
-            <p>They let programs use your account through the API without your real password. Each can be revoked alone.</p>
-            {created}
-            <form method="post" action="/admin/profile/application-passwords">{token}
-            <p><label for="application_password_name">New application password name</label><br><input id="application_password_name" name="name" required maxlength="{MaxNameLength}"></p>
-            <p><button type="submit">Add New Application Password</button></p>
-            </form>
-            {list}
-            """;
+        string When(DateTime? utc) => utc is { } at ? PhpDateFormat.Format(settings.ToLocal(at), settings.DateFormat) : "—";
+        var rows = (await ListAsync(user))
+            .Select(p => new ApplicationPasswordRow(p.Uuid, p.Name, When(p.CreatedAtUtc), When(p.LastUsedAtUtc), p.LastIp is { Length: > 0 } ip ? ip : "—"))
+            .ToList();
+        return new ApplicationPasswordsModel(rows, newPassword is null ? null : Grouped(newPassword));
     }
 
     internal static async Task<IResult> CreateFromProfileAsync(
         HttpContext http, UserManager<User> users, ApplicationPasswords passwords, IAntiforgery antiforgery, ActivityLog activity,
-        [FromForm(Name = "name")] string? name)
+        AppDbContext db, SiteSettingsCache settings, [FromForm(Name = "name")] string? name)
     {
         var user = await users.GetUserAsync(http.User);
         if (user is null)
@@ -146,14 +126,16 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
             return TypedResults.Redirect("/login");
         }
         name = (name ?? "").Trim();
+        var page = new Profile.Parts(http, antiforgery, passwords, users, db, settings);
         if (name.Length is 0 or > MaxNameLength)
         {
-            return await Profile.PageAsync(http, antiforgery, passwords, user, notice: null,
-                [$"Application password name: write one, up to {MaxNameLength} characters."]);
+            return await Profile.PageAsync(page, user, notice: null,
+                [new(NameField, $"Application password name: write one, up to {MaxNameLength} characters.")]);
         }
         var password = await passwords.CreateAsync(user, name);
         await activity.RecordAsync(http, ActivityActions.ApplicationPasswordCreated, user.Login, user.Id, name);
-        return await Profile.PageAsync(http, antiforgery, passwords, user, notice: null, errors: [], newApplicationPassword: password);
+        // Shown in this answer only, never by a redirect or a later page: only its hash is kept.
+        return await Profile.PageAsync(page, user, notice: null, errors: [], newApplicationPassword: password);
     }
 
     internal static async Task<IResult> RevokeFromProfileAsync(
@@ -186,3 +168,9 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
         return TypedResults.Redirect("/admin/profile?done=application-passwords-revoked#application-passwords-heading");
     }
 }
+
+/// <summary>One row of the profile's application password list, its dates already in the site's format.</summary>
+public sealed record ApplicationPasswordRow(Guid Uuid, string Name, string Created, string LastUsed, string LastIp);
+
+/// <summary>The profile's application passwords: the list, and the one just made ("abcd efgh …"), shown once.</summary>
+public sealed record ApplicationPasswordsModel(IReadOnlyList<ApplicationPasswordRow> Rows, string? NewPassword);

@@ -31,7 +31,7 @@ public static partial class ManageUsers
             "deleted" => "User deleted; their posts now belong to the user you chose.",
             "two-factor" => "Two-factor sign-in is off for that user; their sessions end within a minute.",
             _ => null,
-        }, errors: [], entered: null);
+        }, errors: [], entered: null, password: null);
 
     internal static async Task<IResult> AddAsync(HttpContext http, AppDbContext db, UserManager<User> users, SiteSettingsCache settings, IAntiforgery antiforgery,
         ActivityLog activity, TimeProvider clock,
@@ -65,7 +65,7 @@ public static partial class ManageUsers
         }
         if (errors.Count > 0)
         {
-            return await PageAsync(http, db, settings, antiforgery, null, null, errors, new NewUser(login, email, displayName, role ?? Roles.Subscriber));
+            return await PageAsync(http, db, settings, antiforgery, null, null, errors, new NewUser(login, email, displayName, role ?? Roles.Subscriber), password);
         }
         var name = displayName.Length > 0 ? displayName : login;
         var user = new User
@@ -81,7 +81,7 @@ public static partial class ManageUsers
         if (!result.Succeeded)
         {
             return await PageAsync(http, db, settings, antiforgery, null, null, [.. result.Errors.Select(e => $"Password: {e.Description}")],
-                new NewUser(login, email, displayName, role ?? Roles.Subscriber));
+                new NewUser(login, email, displayName, role ?? Roles.Subscriber), password);
         }
         await activity.RecordAsync(http, "added a user", Actor(http), detail: $"{login} as {role}");
         return TypedResults.Redirect("/admin/users?done=added");
@@ -202,14 +202,14 @@ public static partial class ManageUsers
 
     public const int PerPage = 20;
 
-    /// <summary>What the Add New User form holds (never the password).</summary>
+    /// <summary>What the Add New User form holds besides the password.</summary>
     public sealed record NewUser(string Login, string Email, string DisplayName, string Role);
 
     public sealed record UserRow(int Id, string Login, string DisplayName, string Email, string Role, int Posts, bool TwoFactor, bool IsSelf);
 
     public sealed record UsersModel(
         AdminChrome Chrome, string? Notice, IReadOnlyList<string> Errors, IReadOnlyList<(string Role, int Count)> Views, string? Role,
-        string Search, IReadOnlyList<UserRow> Rows, int Page, int PageCount, int Total, NewUser Entered)
+        string Search, IReadOnlyList<UserRow> Rows, int Page, int PageCount, int Total, NewUser Entered, string Password)
     {
         public bool CanReset => Chrome.Can(Capabilities.EditUsers);
         public bool CanPromote => Chrome.Can(Capabilities.PromoteUsers);
@@ -254,7 +254,7 @@ public static partial class ManageUsers
     }
 
     private static async Task<RazorComponentResult> PageAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
-        string? role, string? notice, List<string> errors, NewUser? entered)
+        string? role, string? notice, List<string> errors, NewUser? entered, string? password)
     {
         role = Roles.All.Contains(role) ? role : null;
         var search = http.Request.Query["s"].ToString().Trim();
@@ -284,7 +284,10 @@ public static partial class ManageUsers
         var views = Roles.All.Where(r => counts.Any(c => c.Role == r)).Select(r => (r, counts.Single(c => c.Role == r).Count)).ToList();
         return AdminFeature.Screen<UsersScreen>(new UsersModel(
             await AdminChrome.ForAsync(http, db, settings, antiforgery), notice, errors, views, role, search, rows, page, pages, total,
-            entered ?? new NewUser("", "", "", Roles.Subscriber)));
+            entered ?? new NewUser("", "", "", Roles.Subscriber),
+            // A fresh strong password on each showing, kept nowhere; after a refusal, the one the administrator sent back stays
+            // in their own form, so the password they may already have passed on is not silently replaced.
+            password ?? RandomSecrets.Password()));
     }
 
     [GeneratedRegex(@"^[\p{L}\p{Nd} ._\-@]{1,60}$")]

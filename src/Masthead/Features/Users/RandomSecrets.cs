@@ -10,6 +10,15 @@ namespace Masthead.Features.Users;
 /// </summary>
 internal static class RandomSecrets
 {
+    // Letters, digits and symbols without look-alikes (no l, 1, I, O, 0), so a password read off the screen is typed right.
+    private const string PasswordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!#$%&*+-=?@^_~";
+
+    /// <summary>
+    /// A strong password for someone else's new account: 20 characters from 71, about 123 bits, far past any guessing
+    /// and past <see cref="PasswordRules"/>' length; the common-password list can never hold one.
+    /// </summary>
+    public static string Password() => RandomNumberGenerator.GetString(PasswordAlphabet, 20);
+
     public static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>Whether a stored hash is the hash of the given secret, compared in constant time.</summary>

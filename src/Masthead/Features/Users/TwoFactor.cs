@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Masthead.Data;
 using Masthead.Features.Activity;
+using Masthead.Features.Admin;
 using Masthead.Features.Settings;
-using Masthead.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,20 +60,20 @@ public static class TwoFactor
         }
         var page = new PageParts(http, antiforgery, users, store, db, settings, protection);
         var key = UnprotectCandidate(protection, user, candidate);
-        string? error = null;
+        FieldError? error = null;
         // The password first: a wrong one must not use up the code's time step.
         if (await throttle.ConfirmPasswordAsync(users, user, password) is { } wrong)
         {
-            error = wrong;
+            error = new("enable_password", wrong);
         }
         else if (key is null)
         {
-            error = "The setup page was open too long. Add the new key below to your app, then enter its code.";
+            error = new("code", "The setup page was open too long. Add the new key below to your app, then enter its code.");
         }
         else if (!await oneTimeCodes.ValidateWithKeyAsync(user, key, Digits(code)))
         {
-            error = "Code: that is not the code for the key on this page. Each time this page opens it shows a new key: if you "
-                + "scanned an earlier one, remove that entry from your app and scan the code below. Otherwise check the app's clock.";
+            error = new("code", "Code: that is not the code for the key on this page. Each time this page opens it shows a new key: if you "
+                + "scanned an earlier one, remove that entry from your app and scan the code below. Otherwise check the app's clock.");
         }
         if (error is not null)
         {
@@ -99,7 +100,7 @@ public static class TwoFactor
         }
         if (!await users.GetTwoFactorEnabledAsync(user) || !await ConfirmAsync(users, throttle, user, proof))
         {
-            return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [ProofError], recoveryCodes: null);
+            return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [new("renew_proof", ProofError)], recoveryCodes: null);
         }
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         await activity.RecordAsync(http, ActivityActions.RecoveryCodesRenewed, user.Login, user.Id);
@@ -122,7 +123,7 @@ public static class TwoFactor
         }
         if (!await ConfirmAsync(users, throttle, user, proof))
         {
-            return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [ProofError], recoveryCodes: null);
+            return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [new("disable_proof", ProofError)], recoveryCodes: null);
         }
         await TurnOffAsync(users, store, user, http.RequestAborted);
         await signIn.RefreshSignInAsync(user);
@@ -206,87 +207,72 @@ public static class TwoFactor
     /// <summary>Codes are often typed as "123 456".</summary>
     internal static string Digits(string? code) => (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
 
-    private static async Task<ContentHttpResult> PageAsync(
-        PageParts page, User user, string? notice, List<string> errors, List<string>? recoveryCodes, string? candidateKey = null)
+    private static async Task<RazorComponentResult> PageAsync(
+        PageParts page, User user, string? notice, List<FieldError> errors, List<string>? recoveryCodes, string? candidateKey = null)
     {
         var (http, users, store) = (page.Http, page.Users, page.Store);
-        var token = PlainPage.AntiforgeryField(http, page.Antiforgery);
-        var codes = recoveryCodes is null ? "" : $"""
-            <h2>Your recovery codes</h2>
-            <p>Each code signs you in once if your phone is lost. Keep them somewhere safe: they are shown only now.</p>
-            <ul id="recovery-codes">{string.Concat(recoveryCodes.Select(c => $"<li><code>{PlainPage.Encode(c)}</code></li>"))}</ul>
-            """;
-        string body;
-        if (await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted))
-        {
-            var left = await store.CountCodesAsync(user, http.RequestAborted);
-            body = $"""
-                {PlainPage.Messages(notice, errors)}
-                <p role="alert">Your authenticator app could not be checked (this site lost the key it was set up with), so for now
-                only your recovery codes sign you in; {left} are left. Set the app up again: remove this site's old entry from it, then
-                add the new key below.</p>
-                {await SetupFormAsync(page, user, token, candidateKey, "Set Up the New Authenticator")}
-                """;
-        }
-        else if (await users.GetTwoFactorEnabledAsync(user))
-        {
-            var left = await store.CountCodesAsync(user, http.RequestAborted);
-            body = $"""
-                {PlainPage.Messages(notice, errors)}{codes}
-                <p>Two-factor sign-in is <strong>on</strong>: after your password, you enter the code your authenticator app shows.
-                {left} recovery codes left.</p>
-                <h2>New recovery codes</h2>
-                <form method="post" action="{Path}/recovery-codes">{token}
-                <p><label for="renew_proof">Current password or authenticator code</label><br><input id="renew_proof" name="proof" type="password" autocomplete="current-password" required maxlength="{PasswordRules.MaxLength}"></p>
-                <p><button type="submit">Make New Recovery Codes</button></p>
-                </form>
-                <h2>Turn off</h2>
-                <form method="post" action="{Path}/disable">{token}
-                <p><label for="disable_proof">Current password or authenticator code</label><br><input id="disable_proof" name="proof" type="password" autocomplete="current-password" required maxlength="{PasswordRules.MaxLength}"></p>
-                <p><button type="submit">Turn Off Two-Factor Sign-In</button></p>
-                </form>
-                """;
-        }
-        else
-        {
-            body = $"""
-                {PlainPage.Messages(notice, errors)}
-                <p>Two-factor sign-in is <strong>off</strong>. To turn it on, add this site to an authenticator app on your phone
-                by scanning the code, or by typing the key below, then enter the six-digit code the app shows.</p>
-                {await SetupFormAsync(page, user, token, candidateKey, "Turn On Two-Factor Sign-In")}
-                """;
-        }
-        return PlainPage.Result("Two-Factor Sign-In", body + "<p><a href=\"/admin/profile\">Back to your profile</a></p>");
+        var state = await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted) ? TwoFactorState.NeedsNewApp
+            : await users.GetTwoFactorEnabledAsync(user) ? TwoFactorState.On
+            : TwoFactorState.Off;
+        var left = state == TwoFactorState.Off ? 0 : await store.CountCodesAsync(user, http.RequestAborted);
+        var setup = state == TwoFactorState.On ? null : await SetupAsync(page, user, candidateKey);
+        return AdminFeature.Screen<TwoFactorScreen>(new TwoFactorModel(
+            await AdminChrome.ForAsync(http, page.Db, page.Settings, page.Antiforgery), notice, errors, state, left, recoveryCodes, setup));
     }
 
-    /// <summary>A new key as a QR code and as text, and the form that confirms it with a code and the password.</summary>
-    private static async Task<string> SetupFormAsync(PageParts page, User user, string token, string? candidateKey, string button)
+    /// <summary>A new key as a QR code and as text, and its encrypted copy for the form that confirms it.</summary>
+    private static async Task<AuthenticatorSetup> SetupAsync(PageParts page, User user, string? candidateKey)
     {
         var key = candidateKey ?? page.Users.GenerateNewAuthenticatorKey();
         var candidate = CandidateKeys(page.Protection, user).Protect(key, CandidateLifetime);
         var issuer = (await page.Settings.GetAsync(page.Db)).Title is { Length: > 0 } title ? title : "Masthead";
         var uri = $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(user.Login)}?secret={key}&issuer={Uri.EscapeDataString(issuer)}&digits=6";
-        return $"""
-            <figure><div role="img" aria-label="QR code for your authenticator app">{QrSvg(uri)}</div>
-            <figcaption>Key: <code id="authenticator-key">{PlainPage.Encode(Grouped(key))}</code></figcaption></figure>
-            <form method="post" action="{Path}">{token}
-            <input type="hidden" name="candidate" value="{PlainPage.Encode(candidate)}">
-            <p><label for="code">Code from the app</label><br><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" required maxlength="7"></p>
-            <p><label for="enable_password">Current password</label><br><input id="enable_password" name="current_password" type="password" autocomplete="current-password" required maxlength="{PasswordRules.MaxLength}"></p>
-            <p><button type="submit">{PlainPage.Encode(button)}</button></p>
-            </form>
-            """;
+        var (path, size) = QrPath(uri);
+        return new AuthenticatorSetup(Grouped(key), candidate, path, size);
     }
 
     /// <summary>"JBSW Y3DP …": easier to type into an app than 32 letters in a row.</summary>
     private static string Grouped(string key) =>
         string.Join(' ', Enumerable.Range(0, (key.Length + 3) / 4).Select(i => key.Substring(i * 4, Math.Min(4, key.Length - (i * 4)))));
 
-    private static string QrSvg(string text)
+    /// <summary>
+    /// The QR code as SVG path data (one unit square per dark module, the quiet zone included) and its width in
+    /// modules: the screen draws it, so no markup is made here.
+    /// </summary>
+    private static (string Path, int Size) QrPath(string text)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
-        using var svg = new SvgQRCode(data);
-        return svg.GetGraphic(4);
+        var rows = data.ModuleMatrix;
+        var path = new StringBuilder();
+        for (var y = 0; y < rows.Count; y++)
+        {
+            for (var x = 0; x < rows[y].Length; x++)
+            {
+                if (rows[y][x])
+                {
+                    path.Append(CultureInfo.InvariantCulture, $"M{x} {y}h1v1h-1z");
+                }
+            }
+        }
+        return (path.ToString(), rows.Count);
     }
+}
+
+/// <summary>Where the user's two-factor sign-in stands.</summary>
+public enum TwoFactorState { Off, On, NeedsNewApp }
+
+/// <summary>An authenticator key being offered: as text, encrypted for the form, and as a QR code's path.</summary>
+/// <param name="GroupedKey">The key in groups of four.</param>
+/// <param name="Candidate">The key encrypted for this user and stamp, sent back with the code.</param>
+/// <param name="QrPath">SVG path data of the QR code's dark modules.</param>
+/// <param name="QrSize">The QR code's width and height in modules.</param>
+public sealed record AuthenticatorSetup(string GroupedKey, string Candidate, string QrPath, int QrSize);
+
+/// <summary>The two-factor screen: its state, what went wrong, new recovery codes (shown once) and the key being set up.</summary>
+public sealed record TwoFactorModel(
+    AdminChrome Chrome, string? Notice, IReadOnlyList<FieldError> Errors, TwoFactorState State, int CodesLeft,
+    IReadOnlyList<string>? RecoveryCodes, AuthenticatorSetup? Setup)
+{
+    public string? ErrorFor(string field) => FieldError.For(Errors, field);
 }

@@ -2,6 +2,8 @@ using System.Net;
 using Masthead.Features.Settings;
 using Masthead.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Masthead.Tests.Features.Settings;
 
@@ -147,6 +149,103 @@ public abstract class EditSettingsTests
         Assert.Equal("The Riverside Ledger", home.QuerySelector(".site-title a")?.TextContent);
         Assert.Equal("noindex, follow", home.QuerySelector("meta[name=robots]")?.GetAttribute("content"));
         Assert.Contains("Disallow: /\n", await site.Client().GetStringAsync("/robots.txt"));
+    }
+
+    /// <summary>A site whose clock reads 1 December 2026, 13:50 UTC, so previews can be checked to the minute.</summary>
+    private Task<TestSite> SiteAtAsync() =>
+        TestSite.StartAsync(Kind, services: s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 13, 50, 0, TimeSpan.Zero))));
+
+    [Fact]
+    public async Task Settings_TimeZone_IsASelectGroupedByRegion_WithTheStoredZoneChosenAndItsLocalTime()
+    {
+        await using var site = await SiteAtAsync();
+        await site.SetOptionAsync(SiteSettings.Names.TimeZone, "Europe/Paris");
+        var admin = await AdminAsync(site);
+
+        var page = TestSite.Parse(await admin.GetStringAsync("/admin/settings"));
+
+        var select = page.QuerySelector($"select#{SiteSettings.Names.TimeZone}")!;
+        Assert.NotNull(select.QuerySelector("optgroup[label=Europe] option[value='Europe/Berlin']"));
+        Assert.NotNull(select.QuerySelector("optgroup[label=America] option[value='America/New_York']"));
+        Assert.NotNull(select.QuerySelector("optgroup[label=UTC] option[value=UTC]"));
+        Assert.Null(select.QuerySelector("optgroup[label=Europe] option[value='America/New_York']"));
+        Assert.Equal(["Europe/Paris"], select.QuerySelectorAll("option[selected]").Select(o => o.GetAttribute("value")));
+        // Paris is an hour ahead of UTC in December.
+        Assert.Equal("2026-12-01 14:50", page.QuerySelector("#local-time")?.TextContent);
+    }
+
+    [Fact]
+    public async Task Settings_DateAndTimeFormats_AreRadiosPreviewingToday()
+    {
+        await using var site = await SiteAtAsync();
+        var admin = await AdminAsync(site);
+
+        var page = TestSite.Parse(await admin.GetStringAsync("/admin/settings"));
+
+        string[] Previews(string name) =>
+            [.. page.QuerySelectorAll($"input[type=radio][name={name}]").Select(r => r.ParentElement!.QuerySelector(".format-preview")?.TextContent ?? "")];
+        Assert.Equal(["December 1, 2026", "2026-12-01", "12/01/2026", "01/12/2026", ""], Previews(SiteSettings.Names.DateFormat));
+        Assert.Equal(["1:50 pm", "1:50 PM", "13:50", ""], Previews(SiteSettings.Names.TimeFormat));
+        Assert.Equal("F j, Y", page.QuerySelector($"input[name={SiteSettings.Names.DateFormat}][checked]")?.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Settings_CustomDateFormat_IsSavedAndComesBackWithItsPreview()
+    {
+        await using var site = await SiteAtAsync();
+        var admin = await AdminAsync(site);
+
+        using var saved = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
+        {
+            f[SiteSettings.Names.DateFormat] = "custom";
+            f["date_format_custom"] = "l, j F Y";
+        });
+
+        Assert.Equal("/admin/settings?updated=true", saved.Headers.Location?.OriginalString);
+        Assert.Equal("l, j F Y", await site.DbAsync(db => db.Options.Where(o => o.Name == SiteSettings.Names.DateFormat).Select(o => o.Value).SingleAsync()));
+        var page = TestSite.Parse(await admin.GetStringAsync("/admin/settings"));
+        Assert.Equal("custom", page.QuerySelector($"input[name={SiteSettings.Names.DateFormat}][checked]")?.GetAttribute("value"));
+        Assert.Equal("l, j F Y", page.QuerySelector("#date_format_custom")?.GetAttribute("value"));
+        Assert.Equal("Tuesday, 1 December 2026", page.QuerySelector("#date_format_custom-preview .format-preview")?.TextContent);
+    }
+
+    [Fact]
+    public async Task Settings_PermalinkChoices_ShowExampleUrlsOfThisSite()
+    {
+        await using var site = await SiteAtAsync();
+        await site.SetOptionAsync(SiteSettings.Names.HomeUrl, "https://news.example.org");
+        var admin = await AdminAsync(site);
+
+        var page = TestSite.Parse(await admin.GetStringAsync("/admin/settings"));
+
+        var examples = page.QuerySelectorAll("input[name=permalink_structure]")
+            .Select(r => r.ParentElement!.QuerySelector(".example-url")?.TextContent).OfType<string>().ToList();
+        Assert.Equal(EditSettings.CommonStructures.Count, examples.Count);
+        Assert.All(examples, e => Assert.StartsWith("https://news.example.org/", e, StringComparison.Ordinal));
+        Assert.Contains("https://news.example.org/2026/12/01/sample-post/", examples);
+        Assert.Contains("https://news.example.org/sample-post/", examples);
+    }
+
+    [Fact]
+    public async Task Settings_RefusedSave_KeepsWhatWasTyped_WithTheErrorBesideItsField()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await AdminAsync(site);
+
+        using var response = await BrowserForm.SubmitAsync(admin, "/admin/settings", "/admin/settings", f =>
+        {
+            f[SiteSettings.Names.Title] = "";
+            f[SiteSettings.Names.Tagline] = "Typed, not yet saved";
+            f[SiteSettings.Names.TimeFormat] = "custom";
+            f["time_format_custom"] = "G.i";
+        });
+
+        var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("Site Title", page.QuerySelector($"#{SiteSettings.Names.Title}-error")?.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Site Title", page.QuerySelector("[role=alert] li")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Typed, not yet saved", page.QuerySelector($"#{SiteSettings.Names.Tagline}")?.GetAttribute("value"));
+        Assert.Equal("G.i", page.QuerySelector("#time_format_custom")?.GetAttribute("value"));
+        Assert.Equal("custom", page.QuerySelector($"input[name={SiteSettings.Names.TimeFormat}][checked]")?.GetAttribute("value"));
     }
 
     [Fact]

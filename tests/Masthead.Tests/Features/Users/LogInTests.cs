@@ -190,6 +190,12 @@ public abstract class LogInTests
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Contains("Too many sign-in attempts", await limited.Content.ReadAsStringAsync());
+        // The sign-in card, with the wait spelled out to clients too.
+        Assert.Equal(TimeSpan.FromSeconds(60), limited.Headers.RetryAfter?.Delta);
+        Assert.Equal("text/html", limited.Content.Headers.ContentType?.MediaType);
+        var card = TestSite.Parse(await limited.Content.ReadAsStringAsync());
+        Assert.Equal("Too many attempts", card.QuerySelector(".sign-in-card h1")?.TextContent);
+        Assert.Equal("no-store", limited.Headers.CacheControl?.ToString());
     }
 
     [Fact]

@@ -51,6 +51,58 @@ public abstract class ManageUsersTests
     }
 
     [Fact]
+    public async Task AddUserForm_OffersAStrongGeneratedPassword_NewEachTime_ThatWorks()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+
+        var first = TestSite.Parse(await admin.GetStringAsync("/admin/users")).QuerySelector("#pass1")!.GetAttribute("value")!;
+        var second = TestSite.Parse(await admin.GetStringAsync("/admin/users")).QuerySelector("#pass1")!.GetAttribute("value")!;
+
+        Assert.NotEqual(first, second);
+        Assert.All(new[] { first, second }, p =>
+        {
+            Assert.True(p.Length >= 20, $"'{p}' is short.");
+            Assert.True(p.Distinct().Count() >= 10, $"'{p}' repeats itself.");
+            Assert.Contains(p, char.IsLetter);
+            Assert.False(PasswordRules.IsCommon(p));
+        });
+        // The password the form carried is the new user's, unchanged.
+        var fields = BrowserForm.Fields(TestSite.Parse(await admin.GetStringAsync("/admin/users")), "/admin/users");
+        fields["user_login"] = "tomas";
+        fields["email"] = "tomas@example.org";
+        fields["role"] = Roles.Author;
+        using var added = await admin.PostAsync("/admin/users", new FormUrlEncodedContent(fields));
+        Assert.Equal("/admin/users?done=added", added.Headers.Location?.OriginalString);
+        using var signIn = await TestSite.LogInAsync(site.Client(), "tomas", fields["pass1"]);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task AddUser_Refused_KeepsWhatWasEntered()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await LogInAsync(site, "admin", TestSite.AdminPassword);
+
+        using var response = await BrowserForm.SubmitAsync(admin, "/admin/users", "/admin/users", f =>
+        {
+            f["user_login"] = "mara";
+            f["email"] = "not an address";
+            f["display_name"] = "Mara Quinn";
+            f["pass1"] = "a password the admin chose";
+            f["role"] = Roles.Editor;
+        });
+
+        var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("mara", page.QuerySelector("#user_login")?.GetAttribute("value"));
+        Assert.Equal("not an address", page.QuerySelector("#email")?.GetAttribute("value"));
+        Assert.Equal("Mara Quinn", page.QuerySelector("#display_name")?.GetAttribute("value"));
+        Assert.Equal("a password the admin chose", page.QuerySelector("#pass1")?.GetAttribute("value"));
+        Assert.Equal(Roles.Editor, page.QuerySelector("#role option[selected]")?.GetAttribute("value"));
+        Assert.False(await site.DbAsync(db => db.Users.AnyAsync(u => u.Login == "mara")));
+    }
+
+    [Fact]
     public async Task AddUser_BadInput_SaysWhatIsWrong()
     {
         await using var site = await TestSite.StartAsync(Kind);

@@ -66,6 +66,29 @@ public abstract class ProfileTests
     }
 
     [Fact]
+    public async Task SaveProfile_Refused_ComesBackWithWhatWasTyped()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "admin", TestSite.AdminPassword)).Dispose();
+        var fields = ProfileFields("Linh Tran", "linh-tran", "admin@example.invalid");
+        fields["url"] = "not a web address";
+        fields["description"] = "Covers the harbor, and the ferries.";
+
+        using var response = await SubmitAsync(client, "/admin/profile", fields);
+
+        var page = TestSite.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Linh Tran", page.QuerySelector("#display_name")?.GetAttribute("value"));
+        Assert.Equal("linh-tran", page.QuerySelector("#nickname")?.GetAttribute("value"));
+        Assert.Equal("not a web address", page.QuerySelector("#url")?.GetAttribute("value"));
+        Assert.Equal("Covers the harbor, and the ferries.", page.QuerySelector("#description")?.TextContent);
+        Assert.StartsWith("Website", page.QuerySelector("#url-error")?.TextContent, StringComparison.Ordinal);
+        // The password typed with it is never sent back.
+        Assert.DoesNotContain(TestSite.AdminPassword, page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.Equal("Site Administrator", (await site.DbAsync(db => db.Users.SingleAsync())).DisplayName);
+    }
+
+    [Fact]
     public async Task SaveProfile_InvalidFields_SaysWhatIsWrongAndSavesNothing()
     {
         await using var site = await TestSite.StartAsync(Kind);
