@@ -81,6 +81,6 @@ public static class ActivityFeature
 {
     public static void AddActivity(this IHostApplicationBuilder builder) => builder.Services.AddScoped<ActivityLog>();
 
-    public static void MapActivity(this IEndpointRouteBuilder app) =>
-        app.MapGet("/admin/activity", ShowActivity.ShowAsync).RequireAuthorization(Capabilities.ManageOptions);
+    public static void MapActivity(this RouteGroupBuilder admin) =>
+        admin.MapGet("/activity", ShowActivity.ShowAsync).RequireAuthorization(Capabilities.ManageOptions);
 }

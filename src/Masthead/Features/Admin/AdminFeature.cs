@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Masthead.Data;
 using Masthead.Features.Settings;
+using Masthead.Features.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,7 +36,11 @@ public static class AdminFeature
 {
     public static void AddAdmin(this IHostApplicationBuilder builder) => builder.Services.AddRazorComponents();
 
-    public static void MapAdmin(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// The admin's assets, and the group every admin screen hangs off: signed in, always, so a new screen cannot
+    /// forget it; each screen still names the capability it needs.
+    /// </summary>
+    public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         // Outside /admin on purpose: the sign-in and set-up cards use it too, and /admin answers are never cached.
         app.MapGet("/admin-assets/admin.{version}.css", (HttpContext http, string version) =>
@@ -47,11 +52,13 @@ public static class AdminFeature
             http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return Results.Bytes(AdminAssets.StylesheetBytes, "text/css; charset=utf-8");
         });
+        var admin = app.MapGroup("/admin").RequireAuthorization();
+        admin.AddEndpointFilterFactory(SignedInUser.RequireAccount);
         // An admin address that names no screen: the admin's own 404, in the shell, for whoever is signed in.
-        app.MapMethods("/admin/{**rest}", ["GET", "HEAD"], async (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+        admin.MapMethods("/{**rest}", ["GET", "HEAD"], async (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
                 Screen<NotFoundScreen>(await AdminChrome.ForAsync(http, db, settings, antiforgery), StatusCodes.Status404NotFound))
-            .RequireAuthorization()
             .WithOrder(int.MaxValue - 1);
+        return admin;
     }
 
     /// <summary>An admin screen: its component, given its one view-model, rendered on the server.</summary>

@@ -25,31 +25,31 @@ public sealed class EditorOptions
 /// </summary>
 public static class PostEditor
 {
-    public static void MapPostEditor(this IEndpointRouteBuilder app)
+    public static void MapPostEditor(this RouteGroupBuilder admin)
     {
         foreach (var (type, capability) in ManagePosts.EditedTypes)
         {
             var path = ManagePosts.PathOf(type);
-            app.MapGet($"/admin/{path}/new",
+            admin.MapGet($"/{path}/new",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock) =>
                     ShowAsync(http, db, settings, antiforgery, reader, clock, type, id: null)).RequireAuthorization(capability);
-            app.MapGet($"/admin/{path}/{{id:int}}/edit",
+            admin.MapGet($"/{path}/{{id:int}}/edit",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, int id) =>
                     ShowAsync(http, db, settings, antiforgery, reader, clock, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/new",
+            admin.MapPost($"/{path}/new",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, IFormCollection form) =>
                     SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id: null, form)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/edit",
+            admin.MapPost($"/{path}/{{id:int}}/edit",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ReaderStateCache reader, TimeProvider clock, PostWriter writer, int id, IFormCollection form) =>
                     SaveAsync(http, db, settings, antiforgery, reader, clock, writer, type, id, form)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/take-over",
+            admin.MapPost($"/{path}/{{id:int}}/take-over",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
                     TakeOverAsync(http, db, settings, antiforgery, clock, activity, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/preview",
+            admin.MapPost($"/{path}/preview",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, IFormCollection form) =>
                     PreviewAsync(http, db, settings, antiforgery, clock, type, form)).RequireAuthorization(capability);
         }
-        app.MapGet("/admin/editor.js", () => TypedResults.Text(EditorScript.Value, "text/javascript; charset=utf-8"));
+        admin.MapGet("/editor.js", () => TypedResults.Text(EditorScript.Value, "text/javascript; charset=utf-8"));
     }
 
     private static readonly Lazy<string> EditorScript = new(() =>

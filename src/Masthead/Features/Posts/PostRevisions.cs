@@ -17,17 +17,17 @@ public static class PostRevisions
 {
     private const string AutosaveSuffix = "-autosave-v1";
 
-    public static void MapPostRevisions(this IEndpointRouteBuilder app)
+    public static void MapPostRevisions(this RouteGroupBuilder admin)
     {
         foreach (var (type, capability) in ManagePosts.EditedTypes)
         {
             var path = ManagePosts.PathOf(type);
-            app.MapGet($"/admin/{path}/{{id:int}}/revisions", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, int id) =>
+            admin.MapGet($"/{path}/{{id:int}}/revisions", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, int id) =>
                 ShowAsync(http, db, antiforgery, settings, type, id)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/revisions/{{revisionId:int}}/restore",
+            admin.MapPost($"/{path}/{{id:int}}/revisions/{{revisionId:int}}/restore",
                 (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, PostWriter writer, int id, int revisionId, IFormCollection form) =>
                     RestoreAsync(http, db, antiforgery, settings, writer, type, id, revisionId)).RequireAuthorization(capability);
-            app.MapPost($"/admin/{path}/{{id:int}}/autosave",
+            admin.MapPost($"/{path}/{{id:int}}/autosave",
                 (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings, TimeProvider clock, int id, IFormCollection form) =>
                     AutosaveAsync(http, db, antiforgery, settings, clock, type, id, form)).RequireAuthorization(capability);
         }

@@ -12,8 +12,8 @@ namespace Masthead.Features.Posts;
 /// </summary>
 public static class QuickDraft
 {
-    public static void MapQuickDraft(this IEndpointRouteBuilder app) =>
-        app.MapPost("/admin/quick-draft", SaveAsync).RequireAuthorization(Capabilities.EditPosts);
+    public static void MapQuickDraft(this RouteGroupBuilder admin) =>
+        admin.MapPost("/quick-draft", SaveAsync).RequireAuthorization(Capabilities.EditPosts);
 
     internal static async Task<IResult> SaveAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, PostWriter writer, IAntiforgery antiforgery,
         [FromForm(Name = "post_title")] string? title, [FromForm(Name = "content")] string? content)

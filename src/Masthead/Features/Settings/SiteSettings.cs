@@ -145,8 +145,12 @@ public static class SettingsFeature
     public static void MapSettings(this IEndpointRouteBuilder app)
     {
         app.MapGet("/robots.txt", EditSettings.RobotsAsync);
-        app.MapGet("/admin/settings", EditSettings.ShowAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
-        app.MapPost("/admin/settings", EditSettings.SaveAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
+    }
+
+    public static void MapSettingsScreens(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/settings", EditSettings.ShowAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
+        admin.MapPost("/settings", EditSettings.SaveAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
     }
 
     public static void AddSettings(this IHostApplicationBuilder builder)

@@ -20,20 +20,20 @@ public static class ManageTerms
 {
     public const string DefaultCategoryOption = "default_category";
 
-    public static void MapTerms(this IEndpointRouteBuilder app)
+    public static void MapTerms(this RouteGroupBuilder admin)
     {
         foreach (var (path, taxonomy) in new[] { ("categories", Taxonomy.Category), ("tags", Taxonomy.PostTag) })
         {
-            app.MapGet($"/admin/{path}", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+            admin.MapGet($"/{path}", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
                 ListAsync(http, db, settings, antiforgery, taxonomy, null, [])).RequireAuthorization(Capabilities.ManageCategories);
-            app.MapGet($"/admin/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, int id) =>
+            admin.MapGet($"/{path}/{{id:int}}/edit", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, int id) =>
                 EditAsync(http, db, settings, antiforgery, taxonomy, id)).RequireAuthorization(Capabilities.ManageCategories);
-            app.MapPost($"/admin/{path}", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ActivityLog activity,
+            admin.MapPost($"/{path}", (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ActivityLog activity,
                     [FromForm(Name = "term_id")] int? id, [FromForm(Name = "name")] string? name, [FromForm(Name = "slug")] string? slug,
                     [FromForm(Name = "parent")] int? parent, [FromForm(Name = "description")] string? description) =>
                     SaveAsync(http, db, settings, antiforgery, activity, taxonomy, id, name, slug, parent, description))
                 .RequireAuthorization(Capabilities.ManageCategories);
-            app.MapPost($"/admin/{path}/{{id:int}}/delete", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
+            admin.MapPost($"/{path}/{{id:int}}/delete", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
                 DeleteAsync(http, db, activity, taxonomy, id)).RequireAuthorization(Capabilities.ManageCategories);
         }
     }

@@ -15,10 +15,10 @@ namespace Masthead.Features.Themes;
 /// </summary>
 public static class ManageThemes
 {
-    public static void MapManageThemes(this IEndpointRouteBuilder app)
+    public static void MapManageThemes(this RouteGroupBuilder admin)
     {
-        app.MapGet("/admin/themes", ShowAsync).RequireAuthorization(Capabilities.SwitchThemes);
-        app.MapPost("/admin/themes", ActivateAsync).RequireAuthorization(Capabilities.SwitchThemes);
+        admin.MapGet("/themes", ShowAsync).RequireAuthorization(Capabilities.SwitchThemes);
+        admin.MapPost("/themes", ActivateAsync).RequireAuthorization(Capabilities.SwitchThemes);
     }
 
     public sealed record ThemeCard(string Slug, string Name, string Version, string Description, string? Parent, bool Active);

@@ -166,28 +166,32 @@ public static class AccountsFeature
         // Habits from WordPress: its sign-in and admin addresses lead to ours.
         app.MapMethods("/wp-login.php", ["GET", "HEAD"], () => TypedResults.Redirect("/login", permanent: true));
         app.MapMethods("/wp-admin/{**rest}", ["GET", "HEAD"], () => TypedResults.Redirect("/admin", permanent: true));
-        app.MapGet("/admin", Dashboard.ShowAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/welcome/dismiss", Dashboard.DismissWelcomeAsync).RequireAuthorization(Capabilities.ManageOptions);
-        app.MapGet("/admin/denied", async (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
-            AdminFeature.Screen<DeniedScreen>(await AdminChrome.ForAsync(http, db, settings, antiforgery), StatusCodes.Status403Forbidden))
-            .RequireAuthorization();
-        app.MapGet("/admin/users", ManageUsers.ListAsync).RequireAuthorization(Capabilities.ListUsers);
-        app.MapPost("/admin/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
-        app.MapPost("/admin/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
-        app.MapGet("/admin/users/{id:int}/delete", ManageUsers.ConfirmDeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
-        app.MapPost("/admin/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
-        app.MapPost("/admin/users/{id:int}/two-factor/reset", ManageUsers.ResetTwoFactorAsync).RequireAuthorization(Capabilities.EditUsers);
-        app.MapGet("/admin/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
-        app.MapPost("/admin/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
-        app.MapPost("/admin/profile/sessions", Profile.LogOutEverywhereAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/application-passwords", ApplicationPasswords.CreateFromProfileAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/application-passwords/{uuid:guid}/revoke", ApplicationPasswords.RevokeFromProfileAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/application-passwords/revoke-all", ApplicationPasswords.RevokeAllFromProfileAsync).RequireAuthorization(Capabilities.Read);
-        app.MapGet("/admin/profile/two-factor", TwoFactor.ShowAsync).RequireAuthorization(Capabilities.Read);
-        app.MapPost("/admin/profile/two-factor", TwoFactor.EnableAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
-        app.MapPost("/admin/profile/two-factor/recovery-codes", TwoFactor.RenewRecoveryCodesAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
-        app.MapPost("/admin/profile/two-factor/disable", TwoFactor.DisableAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+    }
+
+    /// <summary>The dashboard, Users and Profile, on the admin group (signed in; each names its capability).</summary>
+    public static void MapAccountScreens(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("", Dashboard.ShowAsync).RequireAuthorization(Capabilities.Read);
+        admin.MapPost("/welcome/dismiss", Dashboard.DismissWelcomeAsync).RequireAuthorization(Capabilities.ManageOptions);
+        admin.MapGet("/denied", async (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+            AdminFeature.Screen<DeniedScreen>(await AdminChrome.ForAsync(http, db, settings, antiforgery), StatusCodes.Status403Forbidden));
+        admin.MapGet("/users", ManageUsers.ListAsync).RequireAuthorization(Capabilities.ListUsers);
+        admin.MapPost("/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
+        admin.MapPost("/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
+        admin.MapGet("/users/{id:int}/delete", ManageUsers.ConfirmDeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
+        admin.MapPost("/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
+        admin.MapPost("/users/{id:int}/two-factor/reset", ManageUsers.ResetTwoFactorAsync).RequireAuthorization(Capabilities.EditUsers);
+        admin.MapGet("/profile", Profile.ShowAsync).RequireAuthorization(Capabilities.Read);
+        admin.MapPost("/profile", Profile.SaveAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+        admin.MapPost("/profile/password", Profile.ChangePasswordAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+        admin.MapPost("/profile/sessions", Profile.LogOutEverywhereAsync).RequireAuthorization(Capabilities.Read);
+        admin.MapPost("/profile/application-passwords", ApplicationPasswords.CreateFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        admin.MapPost("/profile/application-passwords/{uuid:guid}/revoke", ApplicationPasswords.RevokeFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        admin.MapPost("/profile/application-passwords/revoke-all", ApplicationPasswords.RevokeAllFromProfileAsync).RequireAuthorization(Capabilities.Read);
+        admin.MapGet("/profile/two-factor", TwoFactor.ShowAsync).RequireAuthorization(Capabilities.Read);
+        admin.MapPost("/profile/two-factor", TwoFactor.EnableAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+        admin.MapPost("/profile/two-factor/recovery-codes", TwoFactor.RenewRecoveryCodesAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
+        admin.MapPost("/profile/two-factor/disable", TwoFactor.DisableAsync).RequireAuthorization(Capabilities.Read).RequireRateLimiting(LoginRateLimit);
     }
 }
 

@@ -117,14 +117,10 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
     }
 
     internal static async Task<IResult> CreateFromProfileAsync(
-        HttpContext http, UserManager<User> users, ApplicationPasswords passwords, IAntiforgery antiforgery, ActivityLog activity,
+        HttpContext http, SignedInUser me, UserManager<User> users, ApplicationPasswords passwords, IAntiforgery antiforgery, ActivityLog activity,
         AppDbContext db, SiteSettingsCache settings, [FromForm(Name = "name")] string? name)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         name = (name ?? "").Trim();
         var page = new Profile.Parts(http, antiforgery, passwords, users, db, settings);
         if (name.Length is 0 or > MaxNameLength)
@@ -139,13 +135,9 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
     }
 
     internal static async Task<IResult> RevokeFromProfileAsync(
-        HttpContext http, UserManager<User> users, ApplicationPasswords passwords, ActivityLog activity, Guid uuid, IFormCollection form)
+        HttpContext http, SignedInUser me, UserManager<User> users, ApplicationPasswords passwords, ActivityLog activity, Guid uuid, IFormCollection form)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         // Only the signed-in user's own rows are looked at, so another user's uuid finds nothing.
         if (!await passwords.RevokeAsync(user, uuid))
         {
@@ -156,13 +148,9 @@ internal sealed class ApplicationPasswords(AppDbContext db, UserStore store, Sit
     }
 
     internal static async Task<IResult> RevokeAllFromProfileAsync(
-        HttpContext http, UserManager<User> users, ApplicationPasswords passwords, ActivityLog activity, IFormCollection form)
+        HttpContext http, SignedInUser me, UserManager<User> users, ApplicationPasswords passwords, ActivityLog activity, IFormCollection form)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         var count = await passwords.RevokeAllAsync(user);
         await activity.RecordAsync(http, ActivityActions.ApplicationPasswordRevoked, user.Login, user.Id, $"all ({count})");
         return TypedResults.Redirect("/admin/profile?done=application-passwords-revoked#application-passwords-heading");

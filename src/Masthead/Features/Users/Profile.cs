@@ -17,14 +17,10 @@ public static class Profile
 {
     public const int MaxBioLength = 4000;
 
-    internal static async Task<IResult> ShowAsync(HttpContext http, UserManager<User> users, IAntiforgery antiforgery, ApplicationPasswords passwords,
+    internal static async Task<IResult> ShowAsync(HttpContext http, SignedInUser me, UserManager<User> users, IAntiforgery antiforgery, ApplicationPasswords passwords,
         AppDbContext db, SiteSettingsCache settings)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         var notice = http.Request.Query["done"].ToString() switch
         {
             "profile" => "Profile updated.",
@@ -38,16 +34,12 @@ public static class Profile
     }
 
     internal static async Task<IResult> SaveAsync(
-        HttpContext http, UserManager<User> users, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ActivityLog activity,
+        HttpContext http, SignedInUser me, UserManager<User> users, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, ActivityLog activity,
         ApplicationPasswords passwords, LoginThrottle throttle, [FromForm(Name = "display_name")] string? displayName, [FromForm(Name = "nickname")] string? nicename,
         [FromForm(Name = "email")] string? email, [FromForm(Name = "url")] string? url,
         [FromForm(Name = "description")] string? bio, [FromForm(Name = "current_password")] string? currentPassword)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         displayName = (displayName ?? "").Trim();
         email = (email ?? "").Trim();
         url = (url ?? "").Trim();
@@ -109,15 +101,11 @@ public static class Profile
     }
 
     internal static async Task<IResult> ChangePasswordAsync(
-        HttpContext http, UserManager<User> users, SignInManager<User> signIn, IAntiforgery antiforgery, ActivityLog activity,
+        HttpContext http, SignedInUser me, UserManager<User> users, SignInManager<User> signIn, IAntiforgery antiforgery, ActivityLog activity,
         ApplicationPasswords passwords, LoginThrottle throttle, AppDbContext db, SiteSettingsCache settings, [FromForm(Name = "current_password")] string? current,
         [FromForm(Name = "new_password")] string? replacement, [FromForm(Name = "confirm_password")] string? confirmation)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         var page = new Parts(http, antiforgery, passwords, users, db, settings);
         if (replacement != confirmation)
         {
@@ -144,13 +132,9 @@ public static class Profile
     }
 
     internal static async Task<IResult> LogOutEverywhereAsync(
-        HttpContext http, UserManager<User> users, SignInManager<User> signIn, ActivityLog activity, IFormCollection form)
+        HttpContext http, SignedInUser me, UserManager<User> users, SignInManager<User> signIn, ActivityLog activity, IFormCollection form)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         await users.UpdateSecurityStampAsync(user);
         await signIn.RefreshSignInAsync(user);
         await activity.RecordAsync(http, ActivityActions.SessionsEnded, user.Login, user.Id);

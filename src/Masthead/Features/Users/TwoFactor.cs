@@ -25,14 +25,10 @@ public static class TwoFactor
     private const string Path = "/admin/profile/two-factor";
 
     internal static async Task<IResult> ShowAsync(
-        HttpContext http, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db, SiteSettingsCache settings,
+        HttpContext http, SignedInUser me, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db, SiteSettingsCache settings,
         IDataProtectionProvider protection)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         var notice = http.Request.Query["done"].ToString() == "disabled" ? "Two-factor sign-in is off." : null;
         return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice, errors: [], recoveryCodes: null);
     }
@@ -43,16 +39,12 @@ public static class TwoFactor
     /// offered, which is stored only now.
     /// </summary>
     internal static async Task<IResult> EnableAsync(
-        HttpContext http, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
+        HttpContext http, SignedInUser me, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
         AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, OneTimeCodes oneTimeCodes, LoginThrottle throttle,
         [FromForm(Name = "code")] string? code, [FromForm(Name = "current_password")] string? password,
         [FromForm(Name = "candidate")] string? candidate)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         var replacing = await store.NeedsNewAuthenticatorAsync(user, http.RequestAborted);
         if (await users.GetTwoFactorEnabledAsync(user) && !replacing)
         {
@@ -89,15 +81,11 @@ public static class TwoFactor
     }
 
     internal static async Task<IResult> RenewRecoveryCodesAsync(
-        HttpContext http, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db,
+        HttpContext http, SignedInUser me, UserManager<User> users, UserStore store, IAntiforgery antiforgery, AppDbContext db,
         SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, LoginThrottle throttle,
         [FromForm(Name = "proof")] string? proof)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         if (!await users.GetTwoFactorEnabledAsync(user) || !await ConfirmAsync(users, throttle, user, proof))
         {
             return await PageAsync(new(http, antiforgery, users, store, db, settings, protection), user, notice: null, [new("renew_proof", ProofError)], recoveryCodes: null);
@@ -108,15 +96,11 @@ public static class TwoFactor
     }
 
     internal static async Task<IResult> DisableAsync(
-        HttpContext http, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
+        HttpContext http, SignedInUser me, UserManager<User> users, UserStore store, SignInManager<User> signIn, IAntiforgery antiforgery,
         AppDbContext db, SiteSettingsCache settings, ActivityLog activity, IDataProtectionProvider protection, LoginThrottle throttle,
         [FromForm(Name = "proof")] string? proof)
     {
-        var user = await users.GetUserAsync(http.User);
-        if (user is null)
-        {
-            return TypedResults.Redirect("/login");
-        }
+        var user = me.Account;
         if (!await users.GetTwoFactorEnabledAsync(user))
         {
             return TypedResults.Redirect(Path);

@@ -1,7 +1,10 @@
 using System.Net;
 using Masthead.Features.Admin;
 using Masthead.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Masthead.Tests.Features.Admin;
 
@@ -44,6 +47,43 @@ public abstract class AdminShellTests(SiteFixture fixture)
         Assert.Equal("no-store", missing.Headers.CacheControl?.ToString());
         Assert.Equal(HttpStatusCode.Redirect, stranger.StatusCode);
         Assert.StartsWith("/login", stranger.Headers.Location?.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryAdminEndpoint_RequiresASignedInUser()
+    {
+        var site = await fixture.GetAsync();
+        var endpoints = site.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } route && (route == "/admin" || route.StartsWith("/admin/", StringComparison.Ordinal)))
+            .ToList();
+
+        Assert.True(endpoints.Count > 30, $"only {endpoints.Count} admin endpoints found");
+        Assert.Empty(endpoints.Where(e => !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any()).Select(e => e.RoutePattern.RawText));
+        Assert.Empty(endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null).Select(e => e.RoutePattern.RawText));
+    }
+
+    [Fact]
+    public async Task Profile_WhenTheAccountWasDeletedSinceSigningIn_LeadsBackToLogIn()
+    {
+        await using var site = await TestSite.StartAsync(fixture.Kind);
+        int gone;
+        await using (var scope = site.Services.CreateAsyncScope())
+        {
+            var user = new Masthead.Features.Users.User { Login = "leaving", Email = "leaving@example.org", DisplayName = "Leaving", Slug = "leaving", Role = "author" };
+            Assert.True((await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Masthead.Features.Users.User>>()
+                .CreateAsync(user, Newsroom.Password)).Succeeded);
+            gone = user.Id;
+        }
+        var client = site.Client();
+        (await TestSite.LogInAsync(client, "leaving", Newsroom.Password)).Dispose();
+        using var before = await client.GetAsync("/admin/profile");
+        await site.DbAsync(db => db.Users.Where(u => u.Id == gone).ExecuteDeleteAsync());
+
+        using var after = await client.GetAsync("/admin/profile");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/login", after.Headers.Location?.OriginalString);
     }
 
     [Theory]
