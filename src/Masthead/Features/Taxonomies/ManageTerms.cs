@@ -35,6 +35,8 @@ public static class ManageTerms
                 .RequireAuthorization(Capabilities.ManageCategories);
             admin.MapPost($"/{path}/{{id:int}}/delete", (HttpContext http, AppDbContext db, ActivityLog activity, int id, IFormCollection form) =>
                 DeleteAsync(http, db, activity, taxonomy, id)).RequireAuthorization(Capabilities.ManageCategories);
+            admin.MapPost($"/{path}/bulk", (HttpContext http, AppDbContext db, ActivityLog activity, IFormCollection form) =>
+                BulkAsync(http, db, activity, taxonomy, form)).RequireAuthorization(Capabilities.ManageCategories);
         }
     }
 
@@ -122,8 +124,32 @@ public static class ManageTerms
         {
             return TypedResults.BadRequest();
         }
+        await DeleteOneAsync(http, db, activity, term, defaultCategory);
+        return TypedResults.Redirect($"/admin/{PathOf(taxonomy)}?done=deleted");
+    }
+
+    /// <summary>Bulk "Delete": each ticked term goes as a single delete would; the default category stays.</summary>
+    private static async Task<IResult> BulkAsync(HttpContext http, AppDbContext db, ActivityLog activity, Taxonomy taxonomy, IFormCollection form)
+    {
+        var ids = BulkChoice.Ids(form, "delete_tags[]");
+        if (BulkChoice.Action(form) != "delete" || ids.Count == 0)
+        {
+            return TypedResults.Redirect($"/admin/{PathOf(taxonomy)}?done=nothing");
+        }
+        var defaultCategory = await DefaultCategoryIdAsync(db);
+        var terms = await db.Terms.Where(t => ids.Contains(t.Id) && t.Taxonomy == taxonomy && t.Id != defaultCategory).ToListAsync();
+        foreach (var term in terms)
+        {
+            await DeleteOneAsync(http, db, activity, term, defaultCategory);
+        }
+        return TypedResults.Redirect(string.Create(CultureInfo.InvariantCulture, $"/admin/{PathOf(taxonomy)}?done=deleted&count={terms.Count}"));
+    }
+
+    private static async Task DeleteOneAsync(HttpContext http, AppDbContext db, ActivityLog activity, Term term, int defaultCategory)
+    {
+        var id = term.Id;
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (taxonomy == Taxonomy.Category && defaultCategory > 0)
+        if (term.Taxonomy == Taxonomy.Category && defaultCategory > 0)
         {
             // Posts whose only category this is move to the default category; a post is never left uncategorized.
             var orphans = await db.Posts
@@ -135,8 +161,7 @@ public static class ManageTerms
         db.Terms.Remove(term);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
-        await activity.RecordAsync(http, "deleted a term", http.User.Identity?.Name ?? "", detail: $"{WpName.Of(taxonomy)} {term.Name}");
-        return TypedResults.Redirect($"/admin/{PathOf(taxonomy)}?done=deleted");
+        await activity.RecordAsync(http, "deleted a term", http.User.Identity?.Name ?? "", detail: $"{WpName.Of(term.Taxonomy)} {term.Name}");
     }
 
     public const int PerPage = 20;
@@ -151,19 +176,21 @@ public static class ManageTerms
 
     public sealed record TermsModel(
         AdminChrome Chrome, bool IsCategory, string Path, string? Notice, IReadOnlyList<string> Errors, TermFields Entered,
-        IReadOnlyList<TermRow> Rows, IReadOnlyList<ParentChoice> ParentChoices, string Search, int Page, int PageCount, int Total)
+        IReadOnlyList<TermRow> Rows, IReadOnlyList<ParentChoice> ParentChoices, string Search, ListSort Sort, int Page, int PageCount, int Total)
     {
         public string Singular => IsCategory ? "Category" : "Tag";
         public string Plural => IsCategory ? "Categories" : "Tags";
 
-        public string PageUrl(int n) =>
-            (n, Search.Length) switch
-            {
-                (1, 0) => Path,
-                (_, 0) => string.Create(CultureInfo.InvariantCulture, $"{Path}?paged={n}"),
-                _ => string.Create(CultureInfo.InvariantCulture, $"{Path}?s={Uri.EscapeDataString(Search)}&paged={n}"),
-            };
+        public static IReadOnlyList<(string Value, string Label)> BulkActions { get; } = [("delete", "Delete")];
+
+        public string PageUrl(int n) => UrlOf(Sort, n);
+
+        public string UrlOf(ListSort sort, int page = 1) =>
+            ListUrl.Of(Path, [("s", Search), .. sort.Query(DefaultSort), ("paged", ListUrl.Page(page))]);
     }
+
+    /// <summary>By name, A to Z; for categories that is the tree, each parent followed by its children.</summary>
+    public static readonly ListSort DefaultSort = new("name", Descending: false);
 
     private static Task<IResult> ListAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
         Taxonomy taxonomy, string? notice, List<string> errors) =>
@@ -188,20 +215,37 @@ public static class ManageTerms
         var isCategory = taxonomy == Taxonomy.Category;
         var path = $"/admin/{PathOf(taxonomy)}";
         var all = await db.Terms.AsNoTracking().Where(t => t.Taxonomy == taxonomy)
-            .Select(t => new ParentChoiceRow(t.Id, t.Name, t.ParentId)).ToListAsync();
+            .Select(t => new ParentChoiceRow(t.Id, t.Name, t.ParentId, t.Slug)).ToListAsync();
         var ordered = isCategory ? InTreeOrder(all) : [.. all.OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).Select(t => new ParentChoice(t.Id, t.Name, 0))];
         var chrome = await AdminChrome.ForAsync(http, db, settings, antiforgery);
         if (entered.Id is not null)
         {
-            return AdminFeature.Screen<EditTermScreen>(new TermsModel(chrome, isCategory, path, null, errors, entered, [], ordered, "", 1, 1, 0));
+            return AdminFeature.Screen<EditTermScreen>(new TermsModel(chrome, isCategory, path, null, errors, entered, [], ordered, "", DefaultSort, 1, 1, 0));
         }
 
         var search = http.Request.Query["s"].ToString().Trim();
-        var listed = search.Length == 0 ? ordered
-            : [.. ordered.Where(t => t.Name.Contains(search, StringComparison.CurrentCultureIgnoreCase)).Select(t => t with { Depth = 0 })];
-        var pages = Math.Max(1, (listed.Count + PerPage - 1) / PerPage);
+        var sort = ListSort.From(http.Request, DefaultSort, "name", "slug", "count");
+        IEnumerable<ParentChoice> listed = search.Length == 0 && sort == DefaultSort ? ordered
+            : ordered.Where(t => t.Name.Contains(search, StringComparison.CurrentCultureIgnoreCase)).Select(t => t with { Depth = 0 });
+        if (sort != DefaultSort)
+        {
+            // Sorted by a column, the list is flat, as WordPress's is; the slugs and counts of every term are read once.
+            var slugs = all.ToDictionary(t => t.Id, t => t.Slug);
+            var counts = sort.Column == "count" ? await PublishedCountsAsync(db, taxonomy) : [];
+            Func<ParentChoice, object> key = sort.Column switch
+            {
+                "slug" => t => slugs[t.Id],
+                "count" => t => counts.GetValueOrDefault(t.Id),
+                _ => t => t.Name,
+            };
+            var comparer = Comparer<object>.Create((a, b) => a is string x && b is string y ? StringComparer.CurrentCultureIgnoreCase.Compare(x, y) : Comparer<object>.Default.Compare(a, b));
+            listed = sort.Descending ? listed.OrderByDescending(key, comparer).ThenBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase)
+                : listed.OrderBy(key, comparer).ThenBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase);
+        }
+        var matching = listed.ToList();
+        var pages = Math.Max(1, (matching.Count + PerPage - 1) / PerPage);
         var page = Math.Clamp(int.TryParse(http.Request.Query["paged"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1, 1, pages);
-        var shown = listed.Skip((page - 1) * PerPage).Take(PerPage).ToList();
+        var shown = matching.Skip((page - 1) * PerPage).Take(PerPage).ToList();
         var ids = shown.Select(t => t.Id).ToList();
         var details = await db.Terms.AsNoTracking().Where(t => ids.Contains(t.Id))
             .Select(t => new
@@ -220,11 +264,23 @@ public static class ManageTerms
             return new TermRow(t.Id, t.Name, d.Slug, d.Description, t.Depth, d.Count, t.Id == defaultCategory, $"/{archive}/{Uri.EscapeDataString(d.Slug)}/");
         }).ToList();
         var done = http.Request.Query["done"].ToString();
-        notice ??= done == "saved" ? "Saved." : done == "deleted" ? "Deleted." : null;
-        return AdminFeature.Screen<TermsScreen>(new TermsModel(chrome, isCategory, path, notice, errors, entered, rows, ordered, search, page, pages, listed.Count));
+        var count = int.TryParse(http.Request.Query["count"], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 1;
+        notice ??= done switch
+        {
+            "saved" => "Saved.",
+            "deleted" => $"{Words.Count(count, isCategory ? "category" : "tag", isCategory ? "categories" : "tags")} deleted.",
+            "nothing" => "Nothing changed: choose a bulk action and tick at least one row.",
+            _ => null,
+        };
+        return AdminFeature.Screen<TermsScreen>(new TermsModel(chrome, isCategory, path, notice, errors, entered, rows, ordered, search, sort, page, pages, matching.Count));
     }
 
-    private sealed record ParentChoiceRow(int Id, string Name, int? ParentId);
+    private sealed record ParentChoiceRow(int Id, string Name, int? ParentId, string Slug);
+
+    /// <summary>Each term's published posts, in one grouped query, for sorting by the count.</summary>
+    private static Task<Dictionary<int, int>> PublishedCountsAsync(AppDbContext db, Taxonomy taxonomy) =>
+        db.PostTerms.Where(pt => pt.Term.Taxonomy == taxonomy && pt.Post.Type == PostType.Post && pt.Post.Status == PostStatus.Publish)
+            .GroupBy(pt => pt.TermId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
 
     /// <summary>Categories as WordPress lists them: each parent followed by its children, by name at every level.</summary>
     private static List<ParentChoice> InTreeOrder(List<ParentChoiceRow> terms)

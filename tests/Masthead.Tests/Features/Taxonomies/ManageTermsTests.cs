@@ -132,6 +132,49 @@ public abstract class ManageTermsTests
     }
 
     [Fact]
+    public async Task TagList_SortsByEachColumnEitherWay_AndBulkDeleteRemovesTheTickedOnes()
+    {
+        await using var site = await TestSite.StartAsync(Kind);
+        var admin = await AdminAsync(site);
+        var apple = await site.AddTermAsync(Taxonomy.PostTag, "Apple");
+        var berry = await site.AddTermAsync(Taxonomy.PostTag, "Berry");
+        var cherry = await site.AddTermAsync(Taxonomy.PostTag, "Cherry");
+        foreach (var (term, slug) in new[] { (apple, "zz-apple"), (berry, "aa-berry"), (cherry, "mm-cherry") })
+        {
+            await site.DbAsync(db => db.Terms.Where(t => t.Id == term.Id).ExecuteUpdateAsync(set => set.SetProperty(t => t.Slug, slug)));
+        }
+        await site.AddPostAsync(Unique.Name("One"), null, cherry);
+        await site.AddPostAsync(Unique.Name("Two"), null, cherry, berry);
+
+        async Task<List<string>> NamesAsync(string url) =>
+            [.. TestSite.Parse(await admin.GetStringAsync(url)).QuerySelectorAll("tbody tr strong a").Select(a => a.TextContent.Trim())];
+
+        Assert.Equal(["Apple", "Berry", "Cherry"], await NamesAsync("/admin/tags"));
+        Assert.Equal(["Cherry", "Berry", "Apple"], await NamesAsync("/admin/tags?orderby=name&order=desc"));
+        Assert.Equal(["Berry", "Cherry", "Apple"], await NamesAsync("/admin/tags?orderby=slug&order=asc"));
+        Assert.Equal(["Cherry", "Berry", "Apple"], await NamesAsync("/admin/tags?orderby=count&order=desc"));
+        var byCount = TestSite.Parse(await admin.GetStringAsync("/admin/tags?orderby=count&order=desc"));
+        Assert.Equal("descending", byCount.QuerySelector("th[aria-sort]")?.GetAttribute("aria-sort"));
+        Assert.Equal("/admin/tags?orderby=count&order=asc", byCount.QuerySelector("th[aria-sort] a")?.GetAttribute("href"));
+
+        var list = TestSite.Parse(await admin.GetStringAsync("/admin/tags"));
+        Assert.Equal(2, list.QuerySelectorAll("select[name^=bulk_action] option[value=delete]").Length);
+        var fields = BrowserForm.Fields(list, "/admin/tags/bulk").ToList();
+        fields.Add(new("bulk_action2", "delete"));
+        fields.Add(new("apply", "bottom"));
+        fields.Add(new("delete_tags[]", apple.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        fields.Add(new("delete_tags[]", cherry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var deleted = await admin.PostAsync("/admin/tags/bulk", new FormUrlEncodedContent(fields));
+
+        Assert.Equal("/admin/tags?done=deleted&count=2", deleted.Headers.Location?.OriginalString);
+        Assert.Equal(["Berry"], await NamesAsync("/admin/tags"));
+        Assert.Equal("2 tags deleted.", TestSite.Parse(await admin.GetStringAsync("/admin/tags?done=deleted&count=2")).QuerySelector(".notice")?.TextContent.Trim());
+        using var forged = await admin.PostAsync("/admin/tags/bulk", new FormUrlEncodedContent(new Dictionary<string, string> { ["bulk_action"] = "delete", ["delete_tags[]"] = berry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(["Berry"], await NamesAsync("/admin/tags"));
+    }
+
+    [Fact]
     public async Task EditCategory_RefusedChange_ComesBackWithWhatWasTyped()
     {
         await using var site = await TestSite.StartAsync(Kind);
