@@ -178,6 +178,7 @@ public static class AccountsFeature
         admin.MapGet("/users", ManageUsers.ListAsync).RequireAuthorization(Capabilities.ListUsers);
         admin.MapPost("/users", ManageUsers.AddAsync).RequireAuthorization(Capabilities.CreateUsers);
         admin.MapPost("/users/{id:int}/role", ManageUsers.ChangeRoleAsync).RequireAuthorization(Capabilities.PromoteUsers);
+        admin.MapPost("/users/roles", ManageUsers.ChangeRolesAsync).RequireAuthorization(Capabilities.PromoteUsers);
         admin.MapGet("/users/{id:int}/delete", ManageUsers.ConfirmDeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
         admin.MapPost("/users/{id:int}/delete", ManageUsers.DeleteAsync).RequireAuthorization(Capabilities.DeleteUsers);
         admin.MapPost("/users/{id:int}/two-factor/reset", ManageUsers.ResetTwoFactorAsync).RequireAuthorization(Capabilities.EditUsers);

@@ -28,6 +28,7 @@ public static partial class ManageUsers
         {
             "added" => "User added.",
             "role" => "Role changed.",
+            "nothing" => "Nothing changed: choose a role and tick at least one other user.",
             "deleted" => "User deleted; their posts now belong to the user you chose.",
             "two-factor" => "Two-factor sign-in is off for that user; their sessions end within a minute.",
             _ => null,
@@ -96,26 +97,52 @@ public static partial class ManageUsers
         }
         await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await db.Users.FindAsync(id);
-        if (user is null)
-        {
-            return TypedResults.BadRequest();
-        }
-        // Two administrators demoting each other at the same moment must not leave the site with none.
-        if (user.Role == Roles.Administrator && role != Roles.Administrator && await LockAdministratorsAsync(db) <= 1)
-        {
-            return TypedResults.BadRequest();
-        }
-        var previous = user.Role;
-        user.Role = role;
-        // A new stamp makes every session of that user pick up the new role within a minute (writes at once).
-        var saved = await users.UpdateSecurityStampAsync(user);
-        if (!saved.Succeeded)
+        if (user is null || !await ChangeRoleOfAsync(http, db, users, activity, user, role))
         {
             return TypedResults.BadRequest();
         }
         await transaction.CommitAsync();
-        await activity.RecordAsync(http, "changed a role", Actor(http), detail: $"{user.Login}: {previous} to {role}");
         return TypedResults.Redirect("/admin/users?done=role");
+    }
+
+    /// <summary>"Change role to…" for the ticked users, yourself left out, in one transaction: all change, or none.</summary>
+    internal static async Task<IResult> ChangeRolesAsync(HttpContext http, AppDbContext db, UserManager<User> users, ActivityLog activity, IFormCollection form)
+    {
+        var role = form["new_role"].ToString();
+        var ids = BulkChoice.Ids(form, "users[]").Where(id => !IsSelf(http, id)).ToList();
+        if (!Roles.All.Contains(role) || ids.Count == 0)
+        {
+            return TypedResults.Redirect("/admin/users?done=nothing");
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        foreach (var user in await db.Users.Where(u => ids.Contains(u.Id)).OrderBy(u => u.Id).ToListAsync())
+        {
+            if (!await ChangeRoleOfAsync(http, db, users, activity, user, role))
+            {
+                return TypedResults.BadRequest();
+            }
+        }
+        await transaction.CommitAsync();
+        return TypedResults.Redirect("/admin/users?done=role");
+    }
+
+    /// <summary>Gives <paramref name="user"/> the role, inside the caller's transaction; false when the site would be left without an administrator.</summary>
+    private static async Task<bool> ChangeRoleOfAsync(HttpContext http, AppDbContext db, UserManager<User> users, ActivityLog activity, User user, string role)
+    {
+        // Two administrators demoting each other at the same moment must not leave the site with none.
+        if (user.Role == Roles.Administrator && role != Roles.Administrator && await LockAdministratorsAsync(db) <= 1)
+        {
+            return false;
+        }
+        var previous = user.Role;
+        user.Role = role;
+        // A new stamp makes every session of that user pick up the new role within a minute (writes at once).
+        if (!(await users.UpdateSecurityStampAsync(user)).Succeeded)
+        {
+            return false;
+        }
+        await activity.RecordAsync(http, "changed a role", Actor(http), detail: $"{user.Login}: {previous} to {role}");
+        return true;
     }
 
     internal static async Task<IResult> DeleteAsync(HttpContext http, AppDbContext db, ActivityLog activity,
@@ -207,32 +234,22 @@ public static partial class ManageUsers
 
     public sealed record UserRow(int Id, string Login, string DisplayName, string Email, string Role, int Posts, bool TwoFactor, bool IsSelf);
 
+    /// <summary>By username, A to Z, as WordPress lists users.</summary>
+    public static readonly ListSort DefaultSort = new("username", Descending: false);
+
     public sealed record UsersModel(
         AdminChrome Chrome, string? Notice, IReadOnlyList<string> Errors, IReadOnlyList<(string Role, int Count)> Views, string? Role,
-        string Search, IReadOnlyList<UserRow> Rows, int Page, int PageCount, int Total, NewUser Entered, string Password)
+        string Search, ListSort Sort, IReadOnlyList<UserRow> Rows, int Page, int PageCount, int Total, NewUser Entered, string Password)
     {
         public bool CanReset => Chrome.Can(Capabilities.EditUsers);
         public bool CanPromote => Chrome.Can(Capabilities.PromoteUsers);
         public bool CanDelete => Chrome.Can(Capabilities.DeleteUsers);
         public bool CanCreate => Chrome.Can(Capabilities.CreateUsers);
 
-        public string PageUrl(int n)
-        {
-            var query = new List<string>();
-            if (Role is not null)
-            {
-                query.Add($"role={Uri.EscapeDataString(Role)}");
-            }
-            if (Search.Length > 0)
-            {
-                query.Add($"s={Uri.EscapeDataString(Search)}");
-            }
-            if (n > 1)
-            {
-                query.Add(string.Create(CultureInfo.InvariantCulture, $"paged={n}"));
-            }
-            return query.Count == 0 ? "/admin/users" : "/admin/users?" + string.Join('&', query);
-        }
+        public string PageUrl(int n) => UrlOf(Sort, n);
+
+        public string UrlOf(ListSort sort, int page = 1) =>
+            ListUrl.Of("/admin/users", [("role", Role), ("s", Search), .. sort.Query(DefaultSort), ("paged", ListUrl.Page(page))]);
     }
 
     public sealed record DeleteUserModel(AdminChrome Chrome, int Id, string Login, string DisplayName, int Posts, IReadOnlyList<(int Id, string Login)> Others);
@@ -273,8 +290,18 @@ public static partial class ManageUsers
         var pages = Math.Max(1, (total + PerPage - 1) / PerPage);
         var page = Math.Clamp(int.TryParse(http.Request.Query["paged"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1, 1, pages);
         var me = PostPermissions.UserId(http.User);
-        var rows = await matching
-            .OrderBy(u => u.Login).Skip((page - 1) * PerPage).Take(PerPage)
+        var sort = ListSort.From(http.Request, DefaultSort, "username", "name", "email");
+        var ordered = (sort.Column, sort.Descending) switch
+        {
+            ("name", false) => matching.OrderBy(u => u.DisplayName).ThenBy(u => u.Login),
+            ("name", true) => matching.OrderByDescending(u => u.DisplayName).ThenBy(u => u.Login),
+            ("email", false) => matching.OrderBy(u => u.Email),
+            ("email", true) => matching.OrderByDescending(u => u.Email),
+            (_, true) => matching.OrderByDescending(u => u.Login),
+            _ => matching.OrderBy(u => u.Login),
+        };
+        var rows = await ordered
+            .Skip((page - 1) * PerPage).Take(PerPage)
             .Select(u => new UserRow(
                 u.Id, u.Login, u.DisplayName, u.Email, u.Role,
                 db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post),
@@ -283,7 +310,7 @@ public static partial class ManageUsers
             .ToListAsync();
         var views = Roles.All.Where(r => counts.Any(c => c.Role == r)).Select(r => (r, counts.Single(c => c.Role == r).Count)).ToList();
         return AdminFeature.Screen<UsersScreen>(new UsersModel(
-            await AdminChrome.ForAsync(http, db, settings, antiforgery), notice, errors, views, role, search, rows, page, pages, total,
+            await AdminChrome.ForAsync(http, db, settings, antiforgery), notice, errors, views, role, search, sort, rows, page, pages, total,
             entered ?? new NewUser("", "", "", Roles.Subscriber),
             // A fresh strong password on each showing, kept nowhere; after a refusal, the one the administrator sent back stays
             // in their own form, so the password they may already have passed on is not silently replaced.

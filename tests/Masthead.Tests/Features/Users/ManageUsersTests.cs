@@ -30,6 +30,45 @@ public abstract class ManageUsersTests
         });
 
     [Fact]
+    public async Task Users_SortByNameOrEmail_AndChangeTheRoleOfTickedUsersAtOnce()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var admin = await newsroom.SignInAsync("admin");
+
+        async Task<List<string>> LoginsAsync(string url) =>
+            [.. TestSite.Parse(await admin.GetStringAsync(url)).QuerySelectorAll("tbody tr td[data-label=Username] strong").Select(s => s.TextContent)];
+
+        Assert.Equal(["admin", "author-a", "author-b", "contributor", "editor", "subscriber"], await LoginsAsync("/admin/users"));
+        Assert.Equal(["subscriber", "editor", "contributor", "author-b", "author-a", "admin"], await LoginsAsync("/admin/users?orderby=username&order=desc"));
+        var byEmail = TestSite.Parse(await admin.GetStringAsync("/admin/users?orderby=email&order=asc"));
+        Assert.Equal("ascending", byEmail.QuerySelector("th[aria-sort]")?.GetAttribute("aria-sort"));
+        Assert.Equal("/admin/users?orderby=email&order=desc", byEmail.QuerySelector("th[aria-sort] a")?.GetAttribute("href"));
+
+        var list = TestSite.Parse(await admin.GetStringAsync("/admin/users"));
+        var adminId = await site.DbAsync(db => db.Users.Where(u => u.Login == "admin").Select(u => u.Id).SingleAsync());
+        Assert.Null(list.QuerySelector($"input[name='users[]'][value='{adminId}']"));
+        Assert.NotNull(list.QuerySelector($"input[name='users[]'][value='{newsroom.Users["author-a"]}']"));
+        var fields = BrowserForm.Fields(list, "/admin/users/roles").ToList();
+        fields.Add(new("new_role", "editor"));
+        fields.Add(new("users[]", newsroom.Users["author-a"].ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        fields.Add(new("users[]", newsroom.Users["subscriber"].ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var changed = await admin.PostAsync("/admin/users/roles", new FormUrlEncodedContent(fields));
+
+        Assert.Equal("/admin/users?done=role", changed.Headers.Location?.OriginalString);
+        Assert.Equal(["editor", "editor", "editor"], await site.DbAsync(db => db.Users
+            .Where(u => u.Login == "author-a" || u.Login == "subscriber" || u.Login == "editor").Select(u => u.Role).ToListAsync()));
+        Assert.Equal("contributor", await site.DbAsync(db => db.Users.Where(u => u.Login == "contributor").Select(u => u.Role).SingleAsync()));
+        var editor = await newsroom.SignInAsync("editor");
+        var editorFields = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync("/admin")), "/logout").Where(f => f.Key.StartsWith("__", StringComparison.Ordinal)).ToList();
+        editorFields.Add(new("new_role", "administrator"));
+        editorFields.Add(new("users[]", newsroom.Users["contributor"].ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var refused = await editor.PostAsync("/admin/users/roles", new FormUrlEncodedContent(editorFields));
+        Assert.Equal("/admin/denied", refused.Headers.Location?.AbsolutePath);
+        Assert.Equal("contributor", await site.DbAsync(db => db.Users.Where(u => u.Login == "contributor").Select(u => u.Role).SingleAsync()));
+    }
+
+    [Fact]
     public async Task AddUser_AsAuthor_CanSignInButNotManageUsers()
     {
         await using var site = await TestSite.StartAsync(Kind);
@@ -40,7 +79,7 @@ public abstract class ManageUsersTests
 
         Assert.Equal("/admin/users?done=added", added.Headers.Location?.OriginalString);
         var list = TestSite.Parse(await admin.GetStringAsync("/admin/users?role=author"));
-        Assert.Equal(["linh"], list.QuerySelectorAll("tbody tr td:first-child strong").Select(td => td.TextContent));
+        Assert.Equal(["linh"], list.QuerySelectorAll("tbody tr td[data-label=Username] strong").Select(td => td.TextContent));
         using var dashboard = await author.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         using var users = await author.GetAsync("/admin/users");
