@@ -37,8 +37,17 @@ public static partial class ManagePosts
     /// <summary>The admin path segment of a type: <c>/admin/posts</c>, <c>/admin/pages</c>.</summary>
     internal static string PathOf(PostType type) => type == PostType.Page ? "pages" : "posts";
 
+    private static readonly Lazy<string> ListScript = new(() =>
+    {
+        using var stream = typeof(ManagePosts).Assembly.GetManifestResourceStream("Masthead.Features.Posts.posts-list.js")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
     public static void MapManagePosts(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/admin/posts-list.js", () => TypedResults.Text(ListScript.Value, "text/javascript; charset=utf-8"))
+            .RequireAuthorization(Capabilities.EditPosts);
         foreach (var (type, capability) in EditedTypes)
         {
             var path = PathOf(type);
