@@ -42,7 +42,7 @@ admin.MapAccountScreens();
 admin.MapActivity();
 admin.MapSettingsScreens();
 admin.MapTerms();
-app.MapManagePosts();
+admin.MapManagePosts();
 admin.MapQuickDraft();
 admin.MapPostEditor();
 admin.MapPostRevisions();

@@ -4,7 +4,6 @@ using Masthead.Features.Admin;
 using Masthead.Features.Settings;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Masthead.Hosting;
@@ -117,39 +116,6 @@ public static class HostingFeature
 
 /// <summary>What an error page says, and the shell around it when the user is signed in to the admin.</summary>
 public sealed record ErrorPage(string Title, string Message, string BackHref, string BackText, AdminChrome? Chrome);
-
-/// <summary>
-/// A minimal, theme-independent page for errors, sign-in and the admin: it must render even when the theme cannot.
-/// Admin and sign-in responses get no-store and no framing from the accounts middleware, not from each page.
-/// </summary>
-internal static class PlainPage
-{
-    public static string Render(string title, string bodyHtml) => $$"""
-        <!DOCTYPE html>
-        <html lang="en">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{Encode(title)}}</title>
-        <style>body{font:1.1rem/1.6 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}a{color:#0b57d0}</style></head>
-        <body><main><h1>{{Encode(title)}}</h1>{{bodyHtml}}</main></body>
-        </html>
-        """;
-
-    public static ContentHttpResult Result(string title, string bodyHtml, int statusCode = StatusCodes.Status200OK) =>
-        TypedResults.Content(Render(title, bodyHtml), "text/html; charset=utf-8", statusCode: statusCode);
-
-    public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
-
-    /// <summary>The hidden antiforgery field every form that changes something carries.</summary>
-    public static string AntiforgeryField(HttpContext http, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
-    }
-
-    /// <summary>A saved-notice and a list of what went wrong, announced to screen readers.</summary>
-    public static string Messages(string? notice, IReadOnlyList<string> errors, string heading = "Not saved:") =>
-        (notice is null ? "" : $"<p role=\"status\">{Encode(notice)}</p>")
-        + (errors.Count == 0 ? "" : $"<div role=\"alert\"><p><strong>{Encode(heading)}</strong></p><ul>{string.Concat(errors.Select(e => $"<li>{Encode(e)}</li>"))}</ul></div>");
-}
 
 /// <summary>
 /// The reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed (section

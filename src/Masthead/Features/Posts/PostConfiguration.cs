@@ -22,6 +22,11 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         post.Property(p => p.Status).IsConcurrencyToken();
         // Reader lists: latest published posts of a type, newest first.
         post.HasIndex(p => new { p.Type, p.Status, p.PublishedAtUtc });
+        // The admin's Posts and Pages lists: a page of a type by date (Id breaks ties, as the list sorts), the month
+        // filter and the months that have posts, read from the index alone, whatever the number of posts.
+        post.HasIndex(p => new { p.Type, p.PublishedAtUtc, p.Id, p.Status, p.AuthorId });
+        // The same lists' counts by status, with the viewer's own ("Mine") and the private-posts rule, from the index alone.
+        post.HasIndex(p => new { p.Type, p.Status, p.AuthorId });
         // Author archives.
         post.HasIndex(p => new { p.AuthorId, p.Type, p.Status, p.PublishedAtUtc });
         // Permalink lookups; with all three columns the planner prefers it over the date index.

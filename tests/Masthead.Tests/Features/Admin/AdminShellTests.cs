@@ -27,6 +27,15 @@ public abstract class AdminShellTests(SiteFixture fixture)
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
         Assert.Contains("immutable", css.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
         Assert.Contains("--accent", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var compressedRequest = new HttpRequestMessage(HttpMethod.Get, href);
+        compressedRequest.Headers.AcceptEncoding.ParseAdd("gzip, br");
+        using var compressed = await client.SendAsync(compressedRequest);
+        Assert.Equal("br", compressed.Content.Headers.ContentEncoding.Single());
+        await using (var unpacked = new System.IO.Compression.BrotliStream(await compressed.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+        using (var text = new StreamReader(unpacked))
+        {
+            Assert.Equal(await css.Content.ReadAsStringAsync(), await text.ReadToEndAsync());
+        }
         Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
     }
 
@@ -106,7 +115,11 @@ public abstract class AdminShellTests(SiteFixture fixture)
         long total = html.Length;
         foreach (var asset in assets)
         {
-            total += (await admin.GetByteArrayAsync(asset)).Length;
+            // What a browser is sent: it asks for compression; the bytes counted are the ones on the wire.
+            using var request = new HttpRequestMessage(HttpMethod.Get, asset);
+            request.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
+            using var response = await admin.SendAsync(request);
+            total += (await response.Content.ReadAsByteArrayAsync()).Length;
         }
 
         Assert.Contains(AdminAssets.StylesheetUrl, assets);

@@ -192,7 +192,7 @@ public abstract class ManagePostsTests
 
         Assert.Contains("Sample Page", pages.QuerySelector("tbody")!.TextContent);
         Assert.Equal(HttpStatusCode.Redirect, authorList.StatusCode);
-        Assert.Equal("/admin/pages?trashed=1", trashed.Headers.Location?.OriginalString);
+        Assert.Equal("/admin/pages?trashed=1&ids=2", trashed.Headers.Location?.OriginalString);
         using var gone = await site.Client().GetAsync("/sample-page/");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }

@@ -319,9 +319,13 @@ namespace Masthead.Data.Migrations.Postgres
 
                     b.HasIndex("Slug", "Type", "Status");
 
+                    b.HasIndex("Type", "Status", "AuthorId");
+
                     b.HasIndex("Type", "Status", "PublishedAtUtc");
 
                     b.HasIndex("AuthorId", "Type", "Status", "PublishedAtUtc");
+
+                    b.HasIndex("Type", "PublishedAtUtc", "Id", "Status", "AuthorId");
 
                     b.ToTable("Posts");
                 });

@@ -304,9 +304,15 @@ namespace Masthead.Data.Migrations.Sqlite
 
                     b.HasIndex("Slug", "Type", "Status");
 
+                    b.HasIndex("Type", "Status", "AuthorId");
+
                     b.HasIndex("Type", "Status", "PublishedAtUtc");
 
                     b.HasIndex("AuthorId", "Type", "Status", "PublishedAtUtc");
+
+                    b.HasIndex("Type", "PublishedAtUtc", "Id", "Status", "AuthorId");
+
+                    b.HasIndex("Type", "Title", "Id", "Status", "AuthorId");
 
                     b.ToTable("Posts");
                 });

@@ -1,0 +1,45 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Masthead.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AdminPostListIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_Posts_Type_PublishedAtUtc_Id_Status_AuthorId",
+                table: "Posts",
+                columns: new[] { "Type", "PublishedAtUtc", "Id", "Status", "AuthorId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Posts_Type_Status_AuthorId",
+                table: "Posts",
+                columns: new[] { "Type", "Status", "AuthorId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Posts_Type_Title_Id_Status_AuthorId",
+                table: "Posts",
+                columns: new[] { "Type", "Title", "Id", "Status", "AuthorId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Posts_Type_PublishedAtUtc_Id_Status_AuthorId",
+                table: "Posts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Posts_Type_Status_AuthorId",
+                table: "Posts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Posts_Type_Title_Id_Status_AuthorId",
+                table: "Posts");
+        }
+    }
+}
