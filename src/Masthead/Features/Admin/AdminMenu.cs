@@ -34,6 +34,8 @@ public static class AdminMenu
         new("Users", "/admin/users", Capabilities.ListUsers,
         [
             new("All Users", "/admin/users", Capabilities.ListUsers),
+            // The add form sits below the list on the Users screen, as a section of its own.
+            new("Add New User", "/admin/users#add-user", Capabilities.CreateUsers),
             new("Profile", "/admin/profile", Capabilities.Read),
         ]),
         // Users who may not list users still reach their own profile, as in WordPress.
