@@ -26,7 +26,10 @@ public abstract class AdminShellTests(SiteFixture fixture)
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
         Assert.Contains("immutable", css.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
-        Assert.Contains("--accent", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var sheet = await css.Content.ReadAsStringAsync();
+        Assert.Contains("--accent", sheet, StringComparison.Ordinal);
+        // An unclosed block (a merge can leave one) silently swallows every rule after it.
+        Assert.Equal(sheet.Count(c => c == '{'), sheet.Count(c => c == '}'));
         using var compressedRequest = new HttpRequestMessage(HttpMethod.Get, href);
         compressedRequest.Headers.AcceptEncoding.ParseAdd("gzip, br");
         using var compressed = await client.SendAsync(compressedRequest);
