@@ -11,35 +11,39 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Masthead.Features.Admin;
 
 /// <summary>
-/// The admin's one stylesheet, shipped inside the executable and served under a name that changes with its
-/// content, so browsers keep it for a year and still never see a stale one.
+/// The admin's stylesheet and scripts, shipped inside the executable and served under names that change with their
+/// content (<c>/admin-assets/editor.1a2b3c4d5e6f.js</c>), so browsers keep them for a year and never see a stale one.
 /// </summary>
 public static class AdminAssets
 {
-    private static readonly Lazy<Stylesheet> Sheet = new(() =>
+    /// <summary>Each asset's file name and the embedded resource it is read from.</summary>
+    private static readonly Dictionary<string, Lazy<Asset>> Files = new(StringComparer.Ordinal)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Masthead.Features.Admin.admin.css")
-            ?? throw new InvalidOperationException("The admin stylesheet is missing from the build.");
+        ["admin.css"] = Embedded("Masthead.Features.Admin.admin.css", "text/css; charset=utf-8"),
+        ["editor.js"] = Embedded("Masthead.Features.Posts.editor.js", "text/javascript; charset=utf-8"),
+        ["posts-list.js"] = Embedded("Masthead.Features.Posts.posts-list.js", "text/javascript; charset=utf-8"),
+    };
+
+    public static string StylesheetUrl => UrlOf("admin.css");
+
+    /// <summary>The fingerprinted address of an admin asset, such as <c>editor.js</c>.</summary>
+    public static string UrlOf(string file)
+    {
+        var dot = file.LastIndexOf('.');
+        return $"/admin-assets/{file[..dot]}.{Files[file].Value.Version}{file[dot..]}";
+    }
+
+    private sealed record Asset(byte[] Plain, byte[] Brotli, byte[] Gzip, string Version, string ContentType);
+
+    private static Lazy<Asset> Embedded(string resource, string contentType) => new(() =>
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"{resource} is missing from the build.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var bytes = Encoding.UTF8.GetBytes(reader.ReadToEnd());
-        return new Stylesheet(bytes, Compress(bytes, s => new BrotliStream(s, CompressionLevel.SmallestSize)),
-            Compress(bytes, s => new GZipStream(s, CompressionLevel.SmallestSize)), Convert.ToHexStringLower(SHA256.HashData(bytes))[..12]);
+        return new Asset(bytes, Compress(bytes, s => new BrotliStream(s, CompressionLevel.SmallestSize)),
+            Compress(bytes, s => new GZipStream(s, CompressionLevel.SmallestSize)), Convert.ToHexStringLower(SHA256.HashData(bytes))[..12], contentType);
     });
-
-    public static string StylesheetUrl => $"/admin-assets/admin.{Sheet.Value.Version}.css";
-
-    internal static bool IsCurrent(string version) => version == Sheet.Value.Version;
-
-    /// <summary>
-    /// The stylesheet as the browser accepts it, compressed once at start. Only this file is compressed: it holds no
-    /// secret, whereas compressing pages that carry an antiforgery token over HTTPS would open them to BREACH.
-    /// </summary>
-    internal static (byte[] Bytes, string? Encoding) StylesheetFor(string acceptEncoding) =>
-        acceptEncoding.Contains("br", StringComparison.OrdinalIgnoreCase) ? (Sheet.Value.Brotli, "br")
-        : acceptEncoding.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? (Sheet.Value.Gzip, "gzip")
-        : (Sheet.Value.Plain, null);
-
-    private sealed record Stylesheet(byte[] Plain, byte[] Brotli, byte[] Gzip, string Version);
 
     private static byte[] Compress(byte[] bytes, Func<Stream, Stream> compressor)
     {
@@ -49,6 +53,31 @@ public static class AdminAssets
             compressing.Write(bytes);
         }
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Answers <c>/admin-assets/{name}.{version}.{ext}</c> with the current version, compressed as the browser accepts.
+    /// Only these files are compressed: they hold no secret, whereas compressing pages that carry an antiforgery
+    /// token over HTTPS would open them to BREACH.
+    /// </summary>
+    internal static IResult Serve(HttpContext http, string name, string version, string extension)
+    {
+        if (!Files.TryGetValue($"{name}.{extension}", out var file) || file.Value.Version != version)
+        {
+            return Results.NotFound();
+        }
+        var asset = file.Value;
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        http.Response.Headers.Vary = "Accept-Encoding";
+        var accepted = http.Request.Headers.AcceptEncoding.ToString();
+        var (bytes, encoding) = accepted.Contains("br", StringComparison.OrdinalIgnoreCase) ? (asset.Brotli, "br")
+            : accepted.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? (asset.Gzip, "gzip")
+            : (asset.Plain, (string?)null);
+        if (encoding is not null)
+        {
+            http.Response.Headers.ContentEncoding = encoding;
+        }
+        return Results.Bytes(bytes, asset.ContentType);
     }
 }
 
@@ -63,22 +92,8 @@ public static class AdminFeature
     /// </summary>
     public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        // Outside /admin on purpose: the sign-in and set-up cards use it too, and /admin answers are never cached.
-        app.MapGet("/admin-assets/admin.{version}.css", (HttpContext http, string version) =>
-        {
-            if (!AdminAssets.IsCurrent(version))
-            {
-                return Results.NotFound();
-            }
-            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            http.Response.Headers.Vary = "Accept-Encoding";
-            var (bytes, encoding) = AdminAssets.StylesheetFor(http.Request.Headers.AcceptEncoding.ToString());
-            if (encoding is not null)
-            {
-                http.Response.Headers.ContentEncoding = encoding;
-            }
-            return Results.Bytes(bytes, "text/css; charset=utf-8");
-        });
+        // Outside /admin on purpose: the sign-in and set-up cards use the stylesheet too, and /admin answers are never cached.
+        app.MapGet("/admin-assets/{name}.{version}.{extension}", AdminAssets.Serve);
         var admin = app.MapGroup("/admin").RequireAuthorization();
         admin.AddEndpointFilterFactory(SignedInUser.RequireAccount);
         // An admin address that names no screen: the admin's own 404, in the shell, for whoever is signed in.

@@ -196,7 +196,8 @@ public static partial class ManagePosts
         }
         if (type == PostType.Post)
         {
-            actions.AddRange(site.Categories.Select(c => (string.Create(CultureInfo.InvariantCulture, $"category:{c.Id}"), $"Add to category: {c.Name}")));
+            // One action; its category is chosen beside it, so the menu does not repeat every category twice.
+            actions.Add(("category", "Add to category…"));
         }
         return actions;
     }

@@ -37,17 +37,8 @@ public static partial class ManagePosts
     /// <summary>The admin path segment of a type: <c>/admin/posts</c>, <c>/admin/pages</c>.</summary>
     internal static string PathOf(PostType type) => type == PostType.Page ? "pages" : "posts";
 
-    private static readonly Lazy<string> ListScript = new(() =>
-    {
-        using var stream = typeof(ManagePosts).Assembly.GetManifestResourceStream("Masthead.Features.Posts.posts-list.js")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
-
     public static void MapManagePosts(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/posts-list.js", () => TypedResults.Text(ListScript.Value, "text/javascript; charset=utf-8"))
-            .RequireAuthorization(Capabilities.EditPosts);
         foreach (var (type, capability) in EditedTypes)
         {
             var path = PathOf(type);
@@ -106,8 +97,8 @@ public static partial class ManagePosts
         var address = http.Connection.RemoteIpAddress?.ToString();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var posts = await db.Posts.Where(p => ids.Contains(p.Id) && p.Type == type).Select(p => new { p.Id, p.Status }).ToListAsync();
-        int? categoryId = action.StartsWith("category:", StringComparison.Ordinal)
-            && int.TryParse(action["category:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var c)
+        // "Add to category" names its category in a select of its own beside the action.
+        int? categoryId = action == "category" && int.TryParse(form["bulk_category"], NumberStyles.None, CultureInfo.InvariantCulture, out var c)
             && type == PostType.Post && await db.Terms.AnyAsync(t => t.Id == c && t.Taxonomy == Taxonomies.Taxonomy.Category) ? c : null;
         var changed = new List<int>();
         foreach (var post in posts)

@@ -49,15 +49,7 @@ public static class PostEditor
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, IFormCollection form) =>
                     PreviewAsync(http, db, settings, antiforgery, clock, type, form)).RequireAuthorization(capability);
         }
-        admin.MapGet("/editor.js", () => TypedResults.Text(EditorScript.Value, "text/javascript; charset=utf-8"));
     }
-
-    private static readonly Lazy<string> EditorScript = new(() =>
-    {
-        using var stream = typeof(PostEditor).Assembly.GetManifestResourceStream("Masthead.Features.Posts.editor.js")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
 
     /// <summary>
     /// What the form holds, unsaved, drawn by the active theme as readers would see it (cleaned exactly as a save

@@ -43,26 +43,26 @@ public static partial class ManageUsers
         login = (login ?? "").Trim();
         email = (email ?? "").Trim();
         displayName = (displayName ?? "").Trim();
-        var errors = new List<string>();
+        var errors = new List<FieldError>();
         if (!LoginPattern().IsMatch(login))
         {
-            errors.Add("Username: 1 to 60 letters, digits, spaces or . _ - @");
+            errors.Add(new("user_login", "Username: 1 to 60 letters, digits, spaces or . _ - @"));
         }
         else if (await LoginTakenAsync(db, login))
         {
-            errors.Add("Username: that one is taken.");
+            errors.Add(new("user_login", "Username: that one is taken."));
         }
         if (email.Length > 100 || !MailAddress.TryCreate(email, out _))
         {
-            errors.Add("Email: enter a valid address.");
+            errors.Add(new("email", "Email: enter a valid address."));
         }
         else if (await EmailTakenAsync(db, email, exceptUserId: 0))
         {
-            errors.Add("Email: another user has that address.");
+            errors.Add(new("email", "Email: another user has that address."));
         }
         if (role is null || !Roles.All.Contains(role))
         {
-            errors.Add("Role: choose one.");
+            errors.Add(new("role", "Role: choose one."));
         }
         if (errors.Count > 0)
         {
@@ -81,7 +81,7 @@ public static partial class ManageUsers
         var result = await users.CreateAsync(user, password ?? "");
         if (!result.Succeeded)
         {
-            return await PageAsync(http, db, settings, antiforgery, null, null, [.. result.Errors.Select(e => $"Password: {e.Description}")],
+            return await PageAsync(http, db, settings, antiforgery, null, null, [.. result.Errors.Select(e => new FieldError("pass1", $"Password: {e.Description}"))],
                 new NewUser(login, email, displayName, role ?? Roles.Subscriber), password);
         }
         await activity.RecordAsync(http, "added a user", Actor(http), detail: $"{login} as {role}");
@@ -238,9 +238,13 @@ public static partial class ManageUsers
     public static readonly ListSort DefaultSort = new("username", Descending: false);
 
     public sealed record UsersModel(
-        AdminChrome Chrome, string? Notice, IReadOnlyList<string> Errors, IReadOnlyList<(string Role, int Count)> Views, string? Role,
+        AdminChrome Chrome, string? Notice, IReadOnlyList<FieldError> FieldErrors, IReadOnlyList<(string Role, int Count)> Views, string? Role,
         string Search, ListSort Sort, IReadOnlyList<UserRow> Rows, int Page, int PageCount, int Total, NewUser Entered, string Password)
     {
+        public List<string> Errors => FieldError.Messages(FieldErrors);
+
+        public string? ErrorFor(string field) => FieldError.For(FieldErrors, field);
+
         public bool CanReset => Chrome.Can(Capabilities.EditUsers);
         public bool CanPromote => Chrome.Can(Capabilities.PromoteUsers);
         public bool CanDelete => Chrome.Can(Capabilities.DeleteUsers);
@@ -271,7 +275,7 @@ public static partial class ManageUsers
     }
 
     private static async Task<RazorComponentResult> PageAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
-        string? role, string? notice, List<string> errors, NewUser? entered, string? password)
+        string? role, string? notice, IReadOnlyList<FieldError> errors, NewUser? entered, string? password)
     {
         role = Roles.All.Contains(role) ? role : null;
         var search = http.Request.Query["s"].ToString().Trim();

@@ -133,8 +133,13 @@ public abstract class ManagePostsTests
         var editor = await newsroom.SignInAsync("editor");
         int[] ids = [newsroom.Posts["a-published"], newsroom.Posts["contributor-pending"]];
 
-        var fields = BrowserForm.Fields(TestSite.Parse(await editor.GetStringAsync("/admin/posts")), "/admin/posts/bulk");
-        fields["bulk_action"] = $"category:{category.Id}";
+        var list = TestSite.Parse(await editor.GetStringAsync("/admin/posts"));
+        var fields = BrowserForm.Fields(list, "/admin/posts/bulk");
+        // The list offers one "Add to category" action with one category picker beside it, not an action per category.
+        Assert.NotNull(list.QuerySelector($"select[name=bulk_category][form=bulk] option[value='{category.Id}']"));
+        Assert.Empty(list.QuerySelectorAll("select[name^=bulk_action] option[value^='category:']"));
+        fields["bulk_action"] = "category";
+        fields["bulk_category"] = category.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var response = await editor.PostAsync("/admin/posts/bulk", new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))
             .Concat(ids.Select(id => KeyValuePair.Create("post[]", id.ToString(System.Globalization.CultureInfo.InvariantCulture))))));
 

@@ -138,6 +138,11 @@ public abstract class ManageUsersTests
         Assert.Equal("Mara Quinn", page.QuerySelector("#display_name")?.GetAttribute("value"));
         Assert.Equal("a password the admin chose", page.QuerySelector("#pass1")?.GetAttribute("value"));
         Assert.Equal(Roles.Editor, page.QuerySelector("#role option[selected]")?.GetAttribute("value"));
+        // The error sits beside its field, tied to it, as well as in the summary at the top.
+        Assert.Equal("true", page.QuerySelector("#email")?.GetAttribute("aria-invalid"));
+        Assert.Equal("Email: enter a valid address.", page.QuerySelector("#" + page.QuerySelector("#email")?.GetAttribute("aria-describedby"))?.TextContent);
+        Assert.Null(page.QuerySelector("#user_login")?.GetAttribute("aria-invalid"));
+        Assert.Contains("Email: enter a valid address.", page.QuerySelector(".notice-error")?.TextContent, StringComparison.Ordinal);
         Assert.False(await site.DbAsync(db => db.Users.AnyAsync(u => u.Login == "mara")));
     }
 
