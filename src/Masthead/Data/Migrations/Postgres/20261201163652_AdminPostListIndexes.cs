@@ -10,15 +10,19 @@ namespace Masthead.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Posts_Type_Status_PublishedAtUtc",
+                table: "Posts");
+
             migrationBuilder.CreateIndex(
                 name: "IX_Posts_Type_PublishedAtUtc_Id_Status_AuthorId",
                 table: "Posts",
                 columns: new[] { "Type", "PublishedAtUtc", "Id", "Status", "AuthorId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Posts_Type_Status_AuthorId",
+                name: "IX_Posts_Type_Status_PublishedAtUtc_AuthorId",
                 table: "Posts",
-                columns: new[] { "Type", "Status", "AuthorId" });
+                columns: new[] { "Type", "Status", "PublishedAtUtc", "AuthorId" });
         }
 
         /// <inheritdoc />
@@ -29,8 +33,13 @@ namespace Masthead.Data.Migrations.Postgres
                 table: "Posts");
 
             migrationBuilder.DropIndex(
-                name: "IX_Posts_Type_Status_AuthorId",
+                name: "IX_Posts_Type_Status_PublishedAtUtc_AuthorId",
                 table: "Posts");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Posts_Type_Status_PublishedAtUtc",
+                table: "Posts",
+                columns: new[] { "Type", "Status", "PublishedAtUtc" });
         }
     }
 }
