@@ -310,6 +310,8 @@ namespace Masthead.Data.Migrations.Sqlite
 
                     b.HasIndex("Type", "PublishedAtUtc", "Id", "Status", "AuthorId");
 
+                    b.HasIndex("Type", "Title", "Id", "Status", "AuthorId");
+
                     b.ToTable("Posts");
                 });
 

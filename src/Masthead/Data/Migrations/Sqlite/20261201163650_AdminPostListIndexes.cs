@@ -23,6 +23,11 @@ namespace Masthead.Data.Migrations.Sqlite
                 name: "IX_Posts_Type_Status_PublishedAtUtc_AuthorId",
                 table: "Posts",
                 columns: new[] { "Type", "Status", "PublishedAtUtc", "AuthorId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Posts_Type_Title_Id_Status_AuthorId",
+                table: "Posts",
+                columns: new[] { "Type", "Title", "Id", "Status", "AuthorId" });
         }
 
         /// <inheritdoc />
@@ -34,6 +39,10 @@ namespace Masthead.Data.Migrations.Sqlite
 
             migrationBuilder.DropIndex(
                 name: "IX_Posts_Type_Status_PublishedAtUtc_AuthorId",
+                table: "Posts");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Posts_Type_Title_Id_Status_AuthorId",
                 table: "Posts");
 
             migrationBuilder.CreateIndex(

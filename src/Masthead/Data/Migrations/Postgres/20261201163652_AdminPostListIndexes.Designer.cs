@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Masthead.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261201164607_AdminPostListIndexes")]
+    [Migration("20261201163652_AdminPostListIndexes")]
     partial class AdminPostListIndexes
     {
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Masthead.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261201164605_AdminPostListIndexes")]
+    [Migration("20261201163650_AdminPostListIndexes")]
     partial class AdminPostListIndexes
     {
         /// <inheritdoc />
@@ -312,6 +312,8 @@ namespace Masthead.Data.Migrations.Sqlite
                     b.HasIndex("Type", "Status", "PublishedAtUtc", "AuthorId");
 
                     b.HasIndex("Type", "PublishedAtUtc", "Id", "Status", "AuthorId");
+
+                    b.HasIndex("Type", "Title", "Id", "Status", "AuthorId");
 
                     b.ToTable("Posts");
                 });
