@@ -319,9 +319,9 @@ namespace Masthead.Data.Migrations.Postgres
 
                     b.HasIndex("Slug", "Type", "Status");
 
-                    b.HasIndex("AuthorId", "Type", "Status", "PublishedAtUtc");
+                    b.HasIndex("Type", "Status", "PublishedAtUtc");
 
-                    b.HasIndex("Type", "Status", "PublishedAtUtc", "AuthorId");
+                    b.HasIndex("AuthorId", "Type", "Status", "PublishedAtUtc");
 
                     b.HasIndex("Type", "PublishedAtUtc", "Id", "Status", "AuthorId");
 

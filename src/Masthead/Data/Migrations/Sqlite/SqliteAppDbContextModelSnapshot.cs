@@ -304,9 +304,9 @@ namespace Masthead.Data.Migrations.Sqlite
 
                     b.HasIndex("Slug", "Type", "Status");
 
-                    b.HasIndex("AuthorId", "Type", "Status", "PublishedAtUtc");
+                    b.HasIndex("Type", "Status", "PublishedAtUtc");
 
-                    b.HasIndex("Type", "Status", "PublishedAtUtc", "AuthorId");
+                    b.HasIndex("AuthorId", "Type", "Status", "PublishedAtUtc");
 
                     b.HasIndex("Type", "PublishedAtUtc", "Id", "Status", "AuthorId");
 

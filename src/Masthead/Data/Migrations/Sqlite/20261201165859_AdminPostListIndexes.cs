@@ -10,19 +10,10 @@ namespace Masthead.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_Posts_Type_Status_PublishedAtUtc",
-                table: "Posts");
-
             migrationBuilder.CreateIndex(
                 name: "IX_Posts_Type_PublishedAtUtc_Id_Status_AuthorId",
                 table: "Posts",
                 columns: new[] { "Type", "PublishedAtUtc", "Id", "Status", "AuthorId" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Posts_Type_Status_PublishedAtUtc_AuthorId",
-                table: "Posts",
-                columns: new[] { "Type", "Status", "PublishedAtUtc", "AuthorId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Posts_Type_Title_Id_Status_AuthorId",
@@ -38,17 +29,8 @@ namespace Masthead.Data.Migrations.Sqlite
                 table: "Posts");
 
             migrationBuilder.DropIndex(
-                name: "IX_Posts_Type_Status_PublishedAtUtc_AuthorId",
-                table: "Posts");
-
-            migrationBuilder.DropIndex(
                 name: "IX_Posts_Type_Title_Id_Status_AuthorId",
                 table: "Posts");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Posts_Type_Status_PublishedAtUtc",
-                table: "Posts",
-                columns: new[] { "Type", "Status", "PublishedAtUtc" });
         }
     }
 }
