@@ -280,11 +280,10 @@ public static partial class ManagePosts
                 values.RemoveAll(v => v.Key == key);
                 values.Add((key, value));
             }
-            var query = string.Join('&', values.Where(v => v.Value is not null).Select(v => $"{v.Key}={Uri.EscapeDataString(v.Value!)}"));
-            return query.Length == 0 ? ListPath : $"{ListPath}?{query}";
+            return ListUrl.Of(ListPath, [.. values]);
         }
 
-        public string PageUrl(int n) => UrlWith(("paged", n > 1 ? n.ToString(CultureInfo.InvariantCulture) : null));
+        public string PageUrl(int n) => UrlWith(("paged", ListUrl.Page(n)));
 
         /// <summary>The list's sort, for its column headings.</summary>
         public ListSort Sort => new(OrderBy, Descending: !Ascending);
