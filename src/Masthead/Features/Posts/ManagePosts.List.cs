@@ -10,7 +10,8 @@ namespace Masthead.Features.Posts;
 
 /// <summary>
 /// The list itself: what the query string asks for, read in a bounded number of queries whatever the number of posts
-/// (the counts by status in one grouped query, the months in another, one page of rows with their term ids), and the
+/// (the counts by status kept between views by PostCountsCache, the months in one query, one page of rows with
+/// their term ids), and the
 /// view-model the screen renders.
 /// </summary>
 public static partial class ManagePosts
@@ -42,7 +43,7 @@ public static partial class ManagePosts
         && year is >= 1000 and <= 9000 && month is >= 1 and <= 12 ? (year, month) : null;
 
     internal static async Task<IResult> ListAsync(HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState,
-        SiteSettingsCache siteSettings, PostType type)
+        PostCountsCache postCounts, SiteSettingsCache siteSettings, PostType type)
     {
         var (site, _) = await readerState.GetAsync(db);
         var settings = site.Settings;
@@ -53,9 +54,8 @@ public static partial class ManagePosts
         {
             visible = visible.Where(p => p.Status != PostStatus.Private || p.AuthorId == me);
         }
-        // One grouped query gives every status link its count, and Mine too.
-        var counts = await visible.GroupBy(p => p.Status)
-            .Select(g => new { Status = g.Key, Count = g.Count(), Mine = g.Count(p => p.AuthorId == me) }).ToListAsync();
+        // Every status link's count, and Mine too, kept between views until a post changes status or author.
+        var counts = (await postCounts.GetAsync(db)).For(type, me, PostPermissions.CanReadPrivate(http.User));
         var mine = counts.Where(c => c.Status != PostStatus.Trash).Sum(c => c.Mine);
         int CountOf(PostStatus? status) => status is { } s ? counts.Where(c => c.Status == s).Sum(c => c.Count)
             : counts.Where(c => c.Status != PostStatus.Trash).Sum(c => c.Count);

@@ -42,8 +42,8 @@ public static partial class ManagePosts
         foreach (var (type, capability) in EditedTypes)
         {
             var path = PathOf(type);
-            admin.MapGet($"/{path}", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState, SiteSettingsCache settings) =>
-                ListAsync(http, db, antiforgery, readerState, settings, type)).RequireAuthorization(capability);
+            admin.MapGet($"/{path}", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, ReaderStateCache readerState, PostCountsCache counts,
+                SiteSettingsCache settings) => ListAsync(http, db, antiforgery, readerState, counts, settings, type)).RequireAuthorization(capability);
             foreach (var (verb, change) in new[] { ("trash", Change.Trash), ("restore", Change.Restore), ("delete", Change.Delete) })
             {
                 admin.MapPost($"/{path}/{{id:int}}/{verb}", (HttpContext http, AppDbContext db, IAntiforgery antiforgery, SiteSettingsCache settings,

@@ -22,10 +22,10 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         post.Property(p => p.Status).IsConcurrencyToken();
         // Reader lists: latest published posts of a type, newest first. No other index may start (Type, Status): one on
         // (Type, Status, AuthorId) for the admin's counts made SQLite read the reader's search candidates through it,
-        // at a third of the speed (bench/README.md); the counts read the date index below instead.
+        // at a third of the speed (bench/README.md); the counts are kept by PostCountsCache instead.
         post.HasIndex(p => new { p.Type, p.Status, p.PublishedAtUtc });
         // The admin's Posts and Pages lists: a page of a type by date (Id breaks ties, as the list sorts), the month
-        // filter, the months that have posts and the counts by status (with "Mine"), read from the index alone.
+        // filter and the months that have posts, read from the index alone.
         post.HasIndex(p => new { p.Type, p.PublishedAtUtc, p.Id, p.Status, p.AuthorId });
         // Author archives.
         post.HasIndex(p => new { p.AuthorId, p.Type, p.Status, p.PublishedAtUtc });

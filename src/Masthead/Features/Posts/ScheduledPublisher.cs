@@ -70,6 +70,7 @@ public static class PostsFeature
         builder.Services.AddSingleton(builder.Configuration.GetSection("Publishing").Get<PublishingOptions>() ?? new PublishingOptions());
         builder.Services.AddHostedService<ScheduledPublisher>();
         builder.Services.AddScoped<PostWriter>();
+        builder.Services.AddSingleton<PostCountsCache>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Editor").Get<EditorOptions>() ?? new EditorOptions());
     }
 }

@@ -57,6 +57,37 @@ public abstract class PostsScreenTests
     }
 
     [Fact]
+    public async Task StatusLinks_FollowEachChange_MadeAfterTheyWereLastShown()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var editor = await newsroom.SignInAsync("editor");
+        var author = await newsroom.SignInAsync("author-a");
+        async Task<string> LinksAsync(HttpClient who) =>
+            TestSite.Parse(await who.GetStringAsync("/admin/posts")).QuerySelector(".status-links")!.TextContent;
+        var before = await LinksAsync(editor);
+        Assert.Contains("Drafts (2)", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("Trash", before, StringComparison.Ordinal);
+
+        // A new draft, a post moved to the Trash through the screen, and a post handed from one author to another.
+        await site.AddPostAsync(Unique.Name("Late draft"), p => p.Status = PostStatus.Draft);
+        using var trashed = await BulkAsync(editor, "/admin/posts", "trash", newsroom.Posts["b-published"]);
+        var mineBefore = await LinksAsync(author);
+        await site.DbAsync(async db =>
+        {
+            var post = await db.Posts.SingleAsync(p => p.Id == newsroom.Posts["contributor-draft"]);
+            post.AuthorId = newsroom.Users["author-a"];
+            await db.SaveChangesAsync();
+        });
+
+        var after = await LinksAsync(editor);
+        Assert.Contains("Drafts (3)", after, StringComparison.Ordinal);
+        Assert.Contains("Trash (1)", after, StringComparison.Ordinal);
+        Assert.Contains("Mine (2)", mineBefore, StringComparison.Ordinal);
+        Assert.Contains("Mine (3)", await LinksAsync(author), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_FindsTitlesInAnyLetterCase_AndSaysWhatToDoWhenNothingMatches()
     {
         var newsroom = await Newsroom.StartAsync(Kind);
