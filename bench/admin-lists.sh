@@ -1,29 +1,41 @@
 #!/usr/bin/env bash
-# The admin's Posts screen on a site of 20,000 posts, for a signed-in editor (issue 9).
+# The admin's list screens on a big site, signed in, at one connection (issue 9: each under 20 ms).
 #
-#   flock /tmp/masthead-build.lock bench/admin-posts.sh           # defaults: 3 runs x 10 s at 1 connection
-#   RUNS=1 DURATION=5s flock /tmp/masthead-build.lock bench/admin-posts.sh
+#   flock /tmp/masthead-build.lock bench/admin-lists.sh                  # SITE=posts; 3 runs x 10 s per page
+#   SITE=people flock /tmp/masthead-build.lock bench/admin-lists.sh      # Users, Categories, Tags
+#   RUNS=1 DURATION=5s flock /tmp/masthead-build.lock bench/admin-lists.sh
 #
+# Two sites (SITE):
+#   posts   20,000 posts; the Posts screen for a signed-in editor: the first page, a category + month filter (the
+#           category and month with the most posts), a search, and page 500.
+#   people  10,000 users and 5,000 terms (2,500 categories, 2,500 tags) over 2,000 posts; for the administrator:
+#           Users (first page, a search, the last page), Categories (first page, a search) and Tags (first page,
+#           the last page).
 # What it does, in order (everything binds to 127.0.0.1 and stops by itself):
 #   1. builds Masthead in Release into bench/out/app-admin (SKIP_BUILD=1 reuses it);
-#   2. generates a fresh SQLite site with `Masthead generate --posts 20000` (about 20 s);
-#   3. starts Masthead with an administrator named by MASTHEAD_ADMIN_PASSWORD, signs in as that administrator
-#      through the login form, adds an editor through Users → Add New User, and signs in as the editor;
-#   4. measures four addresses with wrk at one connection, carrying the editor's cookie: the first page, a
-#      category + month filter (the category and month with the most posts), a search, and page 500;
-#   5. refuses to report unless every address answered 200 with the real list (the Posts heading, the list table
-#      and the address's own marker) before and after the load, and wrk saw no non-2xx answer.
-# Settings: RUNS=3 DURATION=10s WARMUP=5s PORT=5085 POSTS=20000 SKIP_BUILD= OUT=bench/out/admin-<UTC timestamp>
+#   2. generates a fresh SQLite site with `Masthead generate` (about 20 s);
+#   3. starts Masthead with an administrator named by MASTHEAD_ADMIN_PASSWORD and signs in through the login form
+#      (for SITE=posts it then adds an editor through Users → Add New User and signs in as the editor);
+#   4. measures each address with wrk at one connection, carrying the cookie;
+#   5. refuses to report unless every address answered 200 with the real list (its heading, the list table, at least
+#      one row and the address's own marker) before and after the load, and wrk saw no non-2xx answer.
+# Settings: SITE=posts RUNS=3 DURATION=10s WARMUP=5s PORT=5085 SKIP_BUILD= OUT=bench/out/admin-<site>-<UTC timestamp>
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-OUT="${OUT:-$BENCH/out/admin-$STAMP}"
+SITE="${SITE:-posts}"
+OUT="${OUT:-$BENCH/out/admin-$SITE-$STAMP}"
 APP="$BENCH/out/app-admin"
 PORT="${PORT:-5085}"
 BASE="http://127.0.0.1:$PORT"
-RUNS="${RUNS:-3}" DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-5s}" POSTS="${POSTS:-20000}"
+RUNS="${RUNS:-3}" DURATION="${DURATION:-10s}" WARMUP="${WARMUP:-5s}"
+case "$SITE" in
+  posts) GENERATE=(--posts 20000 --categories 10 --tags 50 --authors 5 --comments 2000) ;;
+  people) GENERATE=(--posts 2000 --categories 2500 --tags 2500 --authors 10000 --comments 200) ;;
+  *) echo "SITE is posts or people, not $SITE" >&2; exit 2 ;;
+esac
 
 log() { printf '[admin-bench %s] %s\n' "$(date -u +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -42,8 +54,8 @@ VERSION="$(cat "$APP/bench-version.txt" 2>/dev/null || echo unknown)"
 DB="$OUT/admin-bench.db"
 export Database__ConnectionString="Data Source=$DB" ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-log "generating $POSTS posts"
-(cd "$APP" && timeout 900 dotnet Masthead.dll generate --posts "$POSTS" --categories 10 --tags 50 --authors 5 --comments 2000) \
+log "generating ${GENERATE[*]}"
+(cd "$APP" && timeout 900 dotnet Masthead.dll generate "${GENERATE[@]}") \
   > "$OUT/generate.log" 2>&1 || { cat "$OUT/generate.log"; die "generate failed"; }
 tail -1 "$OUT/generate.log"
 
@@ -72,16 +84,18 @@ sign_in() {  # jar login password
     --data-urlencode "pwd=$3" --data-urlencode "redirect_to=/admin" "$BASE/login")" = 302 ] || die "could not sign in as $2"
 }
 sign_in "$OUT/admin.jar" admin "$ADMIN_PASSWORD"
-T="$(token "$OUT/admin.jar" /admin/users)"
-curl -s -o /dev/null -b "$OUT/admin.jar" -c "$OUT/admin.jar" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "user_login=bench-editor" \
-  --data-urlencode "email=bench-editor@example.invalid" --data-urlencode "display_name=Bench Editor" --data-urlencode "role=editor" \
-  --data-urlencode "pass1=$EDITOR_PASSWORD" "$BASE/admin/users"
-sign_in "$OUT/editor.jar" bench-editor "$EDITOR_PASSWORD"
-COOKIE="$(awk -F'\t' '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s%s=%s", sep, $6, $7; sep="; " }' "$OUT/editor.jar")"
-[ -n "$COOKIE" ] || die "no cookie for the editor"
+cookie_of() { awk -F'\t' '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s%s=%s", sep, $6, $7; sep="; " }' "$1"; }
 
-# A filter that selects something: the category with the most posts, and that category's busiest month.
-read -r CATEGORY MONTH < <(python3 - "$DB" <<'PY'
+# Each row: name, path, then every marker the real page carries (its heading, its table, a row, its own mark).
+if [ "$SITE" = posts ]; then
+  T="$(token "$OUT/admin.jar" /admin/users)"
+  curl -s -o /dev/null -b "$OUT/admin.jar" -c "$OUT/admin.jar" --data-urlencode "__RequestVerificationToken=$T" --data-urlencode "user_login=bench-editor" \
+    --data-urlencode "email=bench-editor@example.invalid" --data-urlencode "display_name=Bench Editor" --data-urlencode "role=editor" \
+    --data-urlencode "pass1=$EDITOR_PASSWORD" "$BASE/admin/users"
+  sign_in "$OUT/editor.jar" bench-editor "$EDITOR_PASSWORD"
+  COOKIE="$(cookie_of "$OUT/editor.jar")"
+  # A filter that selects something: the category with the most posts, and that category's busiest month.
+  read -r CATEGORY MONTH < <(python3 - "$DB" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 print(*db.execute("""
@@ -90,28 +104,51 @@ print(*db.execute("""
     where t.Taxonomy = 'category' and p.Type = 'post' and p.Status <> 'trash'
     group by 1, 2 order by count(*) desc limit 1""").fetchone())
 PY
-)
-# name, path, and the marker only that page carries.
-PATHS=(
-  "first-page	/admin/posts	aria-current=\"page\">Page 1 of "
-  "category-month	/admin/posts?cat=$CATEGORY&m=$MONTH	<option value=\"$MONTH\" selected"
-  "search	/admin/posts?s=harbor	value=\"harbor\""
-  "page-500	/admin/posts?paged=500	aria-current=\"page\">Page 500 of "
-)
+  )
+  POSTS_PAGE=$'<h1>Posts</h1>\tclass="list-table posts-table"\tname="post[]"'
+  PATHS=(
+    "first-page	/admin/posts	$POSTS_PAGE	aria-current=\"page\">Page 1 of "
+    "category-month	/admin/posts?cat=$CATEGORY&m=$MONTH	$POSTS_PAGE	<option value=\"$MONTH\" selected"
+    "search	/admin/posts?s=harbor	$POSTS_PAGE	value=\"harbor\""
+    "page-500	/admin/posts?paged=500	$POSTS_PAGE	aria-current=\"page\">Page 500 of "
+  )
+else
+  COOKIE="$(cookie_of "$OUT/admin.jar")"
+  # The last pages, from the numbers of users and terms (20 a page).
+  read -r USERS_LAST TAGS_LAST < <(python3 - "$DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+users = db.execute("select count(*) from Users").fetchone()[0]
+tags = db.execute("select count(*) from Terms where Taxonomy = 'post_tag'").fetchone()[0]
+print((users + 19) // 20, (tags + 19) // 20)
+PY
+  )
+  USERS_PAGE=$'<h1>Users</h1>\tclass="list-table'
+  PATHS=(
+    "users-first	/admin/users	$USERS_PAGE	name=\"users[]\"	aria-current=\"page\">Page 1 of "
+    "users-search	/admin/users?s=writer	$USERS_PAGE	name=\"users[]\"	value=\"writer\""
+    "users-last	/admin/users?paged=$USERS_LAST	$USERS_PAGE	name=\"users[]\"	aria-current=\"page\">Page $USERS_LAST of "
+    "categories-first	/admin/categories	<h1>Categories</h1>	class=\"list-table	name=\"delete_tags[]\"	aria-current=\"page\">Page 1 of "
+    "categories-search	/admin/categories?s=section+12	<h1>Categories</h1>	class=\"list-table	name=\"delete_tags[]\"	value=\"section 12\""
+    "tags-first	/admin/tags	<h1>Tags</h1>	class=\"list-table	name=\"delete_tags[]\"	aria-current=\"page\">Page 1 of "
+    "tags-last	/admin/tags?paged=$TAGS_LAST	<h1>Tags</h1>	class=\"list-table	name=\"delete_tags[]\"	aria-current=\"page\">Page $TAGS_LAST of "
+  )
+fi
+[ -n "$COOKIE" ] || die "no cookie to sign in with"
 printf '%s\n' "${PATHS[@]}" > "$OUT/paths.tsv"
 not_real() {
-  local name path marker body status
-  while IFS=$'\t' read -r name path marker; do
+  local name path markers body status marker
+  while IFS=$'\t' read -r name path markers; do
     body="$(curl -s -H "Cookie: $COOKIE" -w '\n%{http_code}' --max-time 30 "$BASE$path")"
     status="${body##*$'\n'}"; body="${body%$'\n'*}"
-    if [ "$status" != 200 ] || ! grep -q '<h1>Posts</h1>' <<<"$body" || ! grep -q 'class="list-table posts-table"' <<<"$body" \
-      || ! grep -q 'name="post\[\]"' <<<"$body" || ! grep -qF "$marker" <<<"$body"; then
-      echo "$name ($path) answered $status with ${#body} bytes"
-    fi
+    [ "$status" = 200 ] || { echo "$name ($path) answered $status with ${#body} bytes"; continue; }
+    while IFS= read -r marker; do
+      grep -qF -- "$marker" <<<"$body" || echo "$name ($path) answered ${#body} bytes without: $marker"
+    done < <(tr '\t' '\n' <<<"$markers")
   done < "$OUT/paths.tsv"
 }
 NOT_REAL="$(not_real)"
-[ -z "$NOT_REAL" ] || die "refusing to measure, these are not the real Posts pages: $NOT_REAL"
+[ -z "$NOT_REAL" ] || die "refusing to measure, these are not the real pages: $NOT_REAL"
 
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo -e "name\trun\treq/s\tmean ms\tp50 ms\tp99 ms\tnon-2xx" > "$OUT/summary.tsv"
@@ -129,13 +166,13 @@ while IFS=$'\t' read -r name path _; do
   done
 done < "$OUT/paths.tsv"
 NOT_REAL="$(not_real)"
-[ -z "$NOT_REAL" ] || die "refusing to report, after the load these were not the real Posts pages: $NOT_REAL"
+[ -z "$NOT_REAL" ] || die "refusing to report, after the load these were not the real pages: $NOT_REAL"
 awk -F'\t' 'NR > 1 && $7 != 0 { bad = 1 } END { exit bad }' "$OUT/summary.tsv" || die "refusing to report: wrk saw non-2xx answers"
 stop
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 {
-  echo "# Admin Posts screen, $POSTS posts, signed-in editor, 1 connection — $(date -u +'%F %T') UTC"
+  echo "# Admin list screens, SITE=$SITE (generate ${GENERATE[*]}), signed in, 1 connection — $(date -u +'%F %T') UTC"
   echo
   echo "- Masthead $VERSION, Release, Production, SQLite; wrk -t1 -c1 -d$DURATION, $RUNS runs (medians), $WARMUP warm-up per path"
   echo "- load at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores shared with wrk and anything else"
