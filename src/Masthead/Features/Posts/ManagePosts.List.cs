@@ -243,7 +243,11 @@ public static partial class ManagePosts
 
     /// <summary>One row; null links are actions this user may not take on this post.</summary>
     public sealed record PostRow(int Id, string Title, string? State, bool InTrash, string? EditHref, bool CanDelete, string? ViewHref,
-        string Author, IReadOnlyList<string> Categories, string DateLabel, string Date);
+        string Author, IReadOnlyList<string> Categories, string DateLabel, string Date)
+    {
+        /// <summary>A post not yet live is previewed, by whoever may edit it, where a live one is viewed.</summary>
+        public string? PreviewHref => ViewHref is null && !InTrash && EditHref is not null ? EditHref[..^"edit".Length] + "preview" : null;
+    }
 
     public sealed record PostsModel(
         AdminChrome Chrome, PostType Type, string Path, IReadOnlyList<StatusView> Views, string View, string Search,

@@ -45,6 +45,9 @@ public static class PostEditor
             admin.MapPost($"/{path}/{{id:int}}/take-over",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, ActivityLog activity, int id, IFormCollection form) =>
                     TakeOverAsync(http, db, settings, antiforgery, clock, activity, type, id)).RequireAuthorization(capability);
+            admin.MapGet($"/{path}/{{id:int}}/preview",
+                (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, int id) =>
+                    PreviewSavedAsync(http, db, settings, antiforgery, type, id)).RequireAuthorization(capability);
             admin.MapPost($"/{path}/preview",
                 (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, TimeProvider clock, IFormCollection form) =>
                     PreviewAsync(http, db, settings, antiforgery, clock, type, form)).RequireAuthorization(capability);
@@ -79,6 +82,23 @@ public static class PostEditor
             PostPermissions.UserId(http.User) ?? 0, date, 0, input.CommentsOpen ? CommentStatus.Open : CommentStatus.Closed, input.Sticky,
             [.. input.CategoryIds, .. tagIds], Password: "");
         return await ShowPost.RenderAsync(reader, row, preview: true);
+    }
+
+    /// <summary>
+    /// A saved draft, pending or scheduled post as readers will see it once published (the list's Preview), for whoever
+    /// may edit it; marked not to be indexed and drawn without comments, as the editor's preview is.
+    /// </summary>
+    private static async Task<IResult> PreviewSavedAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery,
+        PostType type, int id)
+    {
+        var (post, refusal) = await LoadEditableAsync(http, db, type, id);
+        if (post is null)
+        {
+            return await RefusalAsync(http, db, settings, antiforgery, refusal!.Value, type);
+        }
+        var row = await db.Posts.AsNoTracking().Where(p => p.Id == post.Id).Select(PostCards.Row).SingleAsync();
+        // The password is not asked of the writer previewing their own post.
+        return await ShowPost.RenderAsync(await ReaderContext.CreateAsync(http, db), row with { Password = "" }, preview: true);
     }
 
     /// <summary>A message about a post inside the admin shell (why it cannot be edited, previewed or restored), with the way back.</summary>

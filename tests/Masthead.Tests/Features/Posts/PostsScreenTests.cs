@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using AngleSharp.Dom;
 using Masthead.Features.Posts;
 using Masthead.Features.Taxonomies;
@@ -85,6 +86,32 @@ public abstract class PostsScreenTests
         Assert.Contains("Trash (1)", after, StringComparison.Ordinal);
         Assert.Contains("Mine (2)", mineBefore, StringComparison.Ordinal);
         Assert.Contains("Mine (3)", await LinksAsync(author), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drafts_OfferPreview_LivePostsView_AndOnlyTheirEditorsMayPreview()
+    {
+        var newsroom = await Newsroom.StartAsync(Kind);
+        await using var site = newsroom.Site;
+        var author = await newsroom.SignInAsync("author-a");
+        var other = await newsroom.SignInAsync("author-b");
+        var draft = newsroom.Posts["a-draft"];
+        var list = TestSite.Parse(await author.GetStringAsync("/admin/posts"));
+        string[] Actions(int id) => [.. list.QuerySelectorAll($"tr:has(input[value='{Id(id)}']) .row-actions a").Select(a => a.TextContent)];
+
+        Assert.Equal(["Edit", "Preview"], Actions(draft));
+        Assert.Equal(["Edit", "View"], Actions(newsroom.Posts["a-published"]));
+        var href = list.QuerySelector($"tr:has(input[value='{Id(draft)}']) .row-actions a[aria-label^='Preview']")!.GetAttribute("href")!;
+        using var preview = await author.GetAsync(href);
+        var page = TestSite.Parse(await preview.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var title = await site.DbAsync(db => db.Posts.Where(p => p.Id == draft).Select(p => p.Title).SingleAsync());
+        Assert.Equal(title, page.QuerySelector("h1")?.TextContent.Trim());
+        Assert.Contains("noindex", page.QuerySelector("meta[name=robots]")?.GetAttribute("content"), StringComparison.Ordinal);
+        // Another author may not edit the draft, so may not preview it either.
+        using var refused = await other.GetAsync(href);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain(title, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
