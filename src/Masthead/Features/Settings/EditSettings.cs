@@ -94,6 +94,20 @@ public static class EditSettings
     }
 
     /// <summary><c>robots.txt</c>: the admin is never for crawlers; with "discourage search engines" nothing is.</summary>
+    /// <summary>
+    /// What a date format or a time zone gives right now, as plain text, for the Settings screen's script to show while
+    /// someone types a custom format or picks a zone (WordPress asks its server the same way). Reads nothing stored.
+    /// </summary>
+    internal static IResult Preview(HttpContext http, TimeProvider clock)
+    {
+        var query = http.Request.Query;
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(query["timezone"].ToString(), out var found) ? found : TimeZoneInfo.Utc;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
+        var format = query["format"].ToString();
+        return Results.Text(format.Length is > 0 and <= 50 ? PhpDateFormat.Format(local, format)
+            : local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), "text/plain; charset=utf-8");
+    }
+
     internal static async Task<IResult> RobotsAsync(AppDbContext db, SiteSettingsCache cache)
     {
         var settings = await cache.GetAsync(db);

@@ -151,6 +151,7 @@ public static class SettingsFeature
     {
         admin.MapGet("/settings", EditSettings.ShowAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
         admin.MapPost("/settings", EditSettings.SaveAsync).RequireAuthorization(Users.Capabilities.ManageOptions);
+        admin.MapGet("/settings/preview", EditSettings.Preview).RequireAuthorization(Users.Capabilities.ManageOptions);
     }
 
     public static void AddSettings(this IHostApplicationBuilder builder)

@@ -156,6 +156,24 @@ public abstract class EditSettingsTests
         TestSite.StartAsync(Kind, services: s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 13, 50, 0, TimeSpan.Zero))));
 
     [Fact]
+    public async Task Settings_Preview_GivesWhatAFormatOrAZoneMakesOfNow_ToTheSignedIn()
+    {
+        await using var site = await SiteAtAsync();
+        var admin = await AdminAsync(site);
+        var anonymous = site.Client();
+        var page = TestSite.Parse(await admin.GetStringAsync("/admin/settings"));
+
+        Assert.Equal("Tuesday 1st December 2026", await admin.GetStringAsync("/admin/settings/preview?format=l+jS+F+Y&timezone=UTC"));
+        // 13:50 UTC is 22:50 in Tokyo, and an unknown zone falls back to UTC.
+        Assert.Equal("2026-12-01 22:50", await admin.GetStringAsync("/admin/settings/preview?timezone=Asia%2FTokyo"));
+        Assert.Equal("13:50", await admin.GetStringAsync("/admin/settings/preview?format=H:i&timezone=Nowhere%2FAtAll"));
+        Assert.NotNull(page.QuerySelector("script[src^='/admin-assets/settings.']"));
+        Assert.Equal("F j, Y", page.QuerySelector(".format-preview[data-format='F j, Y']")?.GetAttribute("data-format"));
+        using var signedOut = await anonymous.GetAsync("/admin/settings/preview?format=Y");
+        Assert.NotEqual(HttpStatusCode.OK, signedOut.StatusCode);
+    }
+
+    [Fact]
     public async Task Settings_TimeZone_IsASelectGroupedByRegion_WithTheStoredZoneChosenAndItsLocalTime()
     {
         await using var site = await SiteAtAsync();
