@@ -61,6 +61,8 @@ public sealed partial class NoHtmlInCSharpTests
     [InlineData("var x = $\"<a href=\\\"{url}\\\">{text}</a>\";", true)]
     [InlineData("var x = $$\"\"\"\n  <form method=\"post\">\n  \"\"\";", true)]
     [InlineData("var x = @\"<input type=\"\"hidden\"\">\";", true)]
+    [InlineData("var x = \"<iframe src=x></iframe>\";", true)]
+    [InlineData("var x = \"<object data=x>\";", true)]
     [InlineData("var x = \"List<string> and a < b > c\";", false)]
     [InlineData("/// <summary>Doc comments are not strings.</summary>\nvar x = 1;", false)]
     [InlineData("var x = \"Use <c>Encode</c> carefully\";", false)]
@@ -86,7 +88,7 @@ public sealed partial class NoHtmlInCSharpTests
     }
 
     /// <summary>An opening or closing tag of an HTML element, such as <c>&lt;p&gt;</c>, <c>&lt;a href=</c> or <c>&lt;/div&gt;</c>.</summary>
-    [GeneratedRegex(@"</?(?:a|abbr|article|aside|b|blockquote|body|br|button|caption|code|dd|details|dialog|div|dl|dt|em|fieldset|figcaption|figure|footer|form|h[1-6]|head|header|hr|html|i|img|input|label|legend|li|link|main|meta|nav|ol|optgroup|option|p|pre|script|section|select|small|span|strong|style|summary|svg|table|tbody|td|textarea|tfoot|th|thead|time|title|tr|ul)(?=[\s>/])[^<>]*>?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"</?(?:a|abbr|article|aside|b|blockquote|body|br|button|caption|code|dd|details|dialog|div|dl|dt|em|fieldset|figcaption|figure|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|embed|object|base|area|audio|video|source|picture|canvas|noscript|template|label|legend|li|link|main|meta|nav|ol|optgroup|option|p|pre|script|section|select|small|span|strong|style|summary|svg|table|tbody|td|textarea|tfoot|th|thead|time|title|tr|ul)(?=[\s>/])[^<>]*>?", RegexOptions.IgnoreCase)]
     private static partial Regex HtmlTag();
 
     private static string RepositoryRoot()
