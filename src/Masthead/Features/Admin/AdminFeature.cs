@@ -21,7 +21,7 @@ public static class AdminAssets
     {
         ["admin.css"] = Embedded("Masthead.Features.Admin.admin.css", "text/css; charset=utf-8"),
         ["editor.js"] = Embedded("Masthead.Features.Posts.editor.js", "text/javascript; charset=utf-8"),
-        ["posts-list.js"] = Embedded("Masthead.Features.Posts.posts-list.js", "text/javascript; charset=utf-8"),
+        ["list-table.js"] = Embedded("Masthead.Features.Admin.list-table.js", "text/javascript; charset=utf-8"),
         ["settings.js"] = Embedded("Masthead.Features.Settings.settings.js", "text/javascript; charset=utf-8"),
     };
 

@@ -165,7 +165,9 @@ internal static class EditorScreenBuilder
     private static async Task<IReadOnlyList<EditorChoice>> AuthorsAsync(AppDbContext db, PostType type)
     {
         var capability = type == PostType.Page ? Capabilities.EditPages : Capabilities.EditPosts;
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName, u.Role }).ToListAsync();
-        return [.. users.Where(u => Roles.Can(u.Role, capability)).Select(u => new EditorChoice(u.Id, u.DisplayName))];
+        var roles = Roles.All.Where(r => Roles.Can(r, capability)).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => roles.Contains(u.Role)).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync();
+        return [.. users.Select(u => new EditorChoice(u.Id, u.DisplayName))];
     }
 }

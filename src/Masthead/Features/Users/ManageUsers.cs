@@ -151,7 +151,10 @@ public static partial class ManageUsers
         // All in one transaction: a user is never gone while their posts still point at them.
         await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await db.Users.FindAsync(id);
-        if (user is null || IsSelf(http, id) || reassignTo == id || !await db.Users.AnyAsync(u => u.Id == reassignTo))
+        // Content goes to someone who may write; a user who wrote nothing needs no one to take it.
+        var writers = Writers();
+        if (user is null || IsSelf(http, id)
+            || await db.Posts.AnyAsync(p => p.AuthorId == id) && (reassignTo == id || !await db.Users.AnyAsync(u => u.Id == reassignTo && writers.Contains(u.Role))))
         {
             return TypedResults.BadRequest();
         }
@@ -258,17 +261,23 @@ public static partial class ManageUsers
 
     public sealed record DeleteUserModel(AdminChrome Chrome, int Id, string Login, string DisplayName, int Posts, IReadOnlyList<(int Id, string Login)> Others);
 
+    /// <summary>The roles whose users may write posts, and so may be given someone else's.</summary>
+    internal static List<string> Writers() => [.. Roles.All.Where(r => Roles.Can(r, Capabilities.EditPosts))];
+
     /// <summary>Asks whom the user's posts go to, with one picker, before anything is deleted.</summary>
     internal static async Task<IResult> ConfirmDeleteAsync(HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery, int id)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Id, u.Login, u.DisplayName, Posts = db.Posts.Count(p => p.AuthorId == u.Id && p.Type == PostType.Post) })
+            .Select(u => new { u.Id, u.Login, u.DisplayName, Posts = db.Posts.Count(p => p.AuthorId == u.Id && (p.Type == PostType.Post || p.Type == PostType.Page)) })
             .SingleOrDefaultAsync();
         if (user is null || IsSelf(http, id))
         {
             return TypedResults.NotFound();
         }
-        var others = await db.Users.AsNoTracking().Where(u => u.Id != id).OrderBy(u => u.Login).Select(u => new { u.Id, u.Login }).ToListAsync();
+        // Only those who may write can be given posts (no subscriber), and only when there is something to give.
+        var writers = Writers();
+        var others = user.Posts == 0 ? [] : await db.Users.AsNoTracking().Where(u => u.Id != id && writers.Contains(u.Role))
+            .OrderBy(u => u.Login).Select(u => new { u.Id, u.Login }).ToListAsync();
         return AdminFeature.Screen<DeleteUserScreen>(new DeleteUserModel(
             await AdminChrome.ForAsync(http, db, settings, antiforgery), user.Id, user.Login, user.DisplayName, user.Posts,
             [.. others.Select(o => (o.Id, o.Login))]));
