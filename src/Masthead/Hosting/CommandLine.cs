@@ -36,7 +36,7 @@ public static class CommandLine
     };
 
     /// <summary>The commands' own option names, which "--name=value" still reaches.</summary>
-    private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "posts", "categories", "tags", "authors", "comments", "help", "version" };
+    private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "posts", "categories", "tags", "authors", "comments", "thread-comments", "help", "version" };
 
     public static Task<int> RunMastheadAsync(this WebApplication app, string[] args) =>
         InvokeAsync(Build(RealActions(app)), args, Console.Out, Console.Error);
@@ -131,10 +131,13 @@ public static class CommandLine
         var tags = Count("--tags", "Tags to add; each story gets up to three.", defaults.Tags, least: 0);
         var authors = Count("--authors", "Authors to add; each story gets one.", defaults.Authors, least: 1);
         var comments = Count("--comments", "Comments to add, spread over the stories.", defaults.Comments, least: 0);
+        var threadComments = Count("--thread-comments",
+            "Approved comments, threaded up to five deep, to put on one more story (the comments benchmark); its id is printed.",
+            defaults.ThreadComments, least: 0);
         var generate = new Command("generate",
             $"Fill the site with generated stories, authors, categories, tags and comments (demos, benchmarks); the same options always make the same site.")
         {
-            posts, categories, tags, authors, comments,
+            posts, categories, tags, authors, comments, threadComments,
         };
         generate.SetAction(async (result, cancellationToken) =>
         {
@@ -143,7 +146,7 @@ public static class CommandLine
                 return BadUsage;
             }
             var options = new DemoContentOptions(result.GetValue(posts), result.GetValue(categories), result.GetValue(tags),
-                result.GetValue(authors), result.GetValue(comments));
+                result.GetValue(authors), result.GetValue(comments), result.GetValue(threadComments));
             var output = result.InvocationConfiguration.Output;
             var summary = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive
                 ? await WithProgressBarsAsync(progress => actions.Generate(options, progress, cancellationToken))

@@ -55,7 +55,7 @@ public sealed class CommandLineTests
         var (code, output, _) = await RunAsync(["generate", "--help"]);
 
         Assert.Equal(CommandLine.Success, code);
-        foreach (var option in new[] { "--posts", "--categories", "--tags", "--authors", "--comments" })
+        foreach (var option in new[] { "--posts", "--categories", "--tags", "--authors", "--comments", "--thread-comments" })
         {
             Assert.Matches($@"{option} <n>\s+\S", output);
         }
@@ -111,11 +111,11 @@ public sealed class CommandLineTests
     public async Task Generate_Options_BindAndDefaults_HostSettingsLeftToTheHost()
     {
         var (code, output, _) = await RunAsync(
-            ["generate", "--posts", "12", "--Database:Provider", "Sqlite", "--comments=3", "--Mail:PickupFolder=/tmp/x", "--environment", "Production",
-                "--MASTHEAD_ADMIN_PASSWORD=long-enough-secret"]);
+            ["generate", "--posts", "12", "--Database:Provider", "Sqlite", "--comments=3", "--thread-comments", "7",
+                "--Mail:PickupFolder=/tmp/x", "--environment", "Production", "--MASTHEAD_ADMIN_PASSWORD=long-enough-secret"]);
 
         Assert.Equal(CommandLine.Success, code);
-        Assert.Equal(new DemoContentOptions(Posts: 12, Categories: 10, Tags: 50, Authors: 5, Comments: 3), _generated);
+        Assert.Equal(new DemoContentOptions(Posts: 12, Categories: 10, Tags: 50, Authors: 5, Comments: 3, ThreadComments: 7), _generated);
         // Output is not a terminal here, so progress comes as plain lines, then the summary.
         Assert.Equal(["posts: 12/12", "generated"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }

@@ -11,7 +11,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Masthead.Features.Setup;
 
 /// <summary>How much generated content to add (the <c>generate</c> command's options).</summary>
-public sealed record DemoContentOptions(int Posts = 2000, int Categories = 10, int Tags = 50, int Authors = 5, int Comments = 5000);
+/// <remarks><see cref="ThreadComments"/> puts that many approved, threaded comments on one more post (the comments benchmark).</remarks>
+public sealed record DemoContentOptions(
+    int Posts = 2000, int Categories = 10, int Tags = 50, int Authors = 5, int Comments = 5000, int ThreadComments = 0);
 
 /// <summary>How far <see cref="DemoContent.GenerateAsync"/> has got with one kind of item.</summary>
 public sealed record DemoContentProgress(string Items, int Done, int Total);
@@ -161,7 +163,84 @@ public static class DemoContent
             db.Entry(owner).State = EntityState.Modified;
         }
         await db.SaveChangesAsync();
-        return $"generated {posts.Count} posts, {comments.Count} comments, {categories.Count} categories, {tags.Count} tags, {authors.Count} authors";
+        var summary = $"generated {posts.Count} posts, {comments.Count} comments, {categories.Count} categories, {tags.Count} tags, {authors.Count} authors";
+        if (options.ThreadComments > 0)
+        {
+            var threaded = await AddThreadedPostAsync(db, random, authors[0].Id, categories[0].Id, now - span / 2, options.ThreadComments, progress);
+            summary += $"; {options.ThreadComments} threaded comments on post {threaded} (/?p={threaded})";
+        }
+        return summary;
+    }
+
+    /// <summary>Comments per thread in <see cref="AddThreadedPostAsync"/>: a top-level comment and four replies.</summary>
+    public const int ThreadSize = 5;
+
+    /// <summary>
+    /// Where the comment at <paramref name="position"/> of a thread replies (its position in the same thread), or null
+    /// for the top-level one. Threads take three shapes in turn, so a page shows chains, fans and branches:
+    /// a chain five deep, four answers to the first comment, and two branches two deep.
+    /// bench/comments-read.sh gives WordPress the same shapes.
+    /// </summary>
+    public static int? ParentInThread(int thread, int position) => position == 0 ? null : (thread % 3) switch
+    {
+        0 => position - 1,
+        1 => 0,
+        _ => position is 1 or 3 ? 0 : position - 1,
+    };
+
+    /// <summary>
+    /// One published post with <paramref name="count"/> approved comments in threads of <see cref="ThreadSize"/>,
+    /// a minute apart, oldest first. Returns the post's id.
+    /// </summary>
+    private static async Task<int> AddThreadedPostAsync(AppDbContext db, Random random, int authorId, int categoryId, DateTime publishedUtc,
+        int count, Action<DemoContentProgress> progress)
+    {
+        var taken = (await db.Posts.Select(p => p.Slug).ToListAsync()).ToHashSet(StringComparer.Ordinal);
+        const string Title = "Readers debate the harbor plan";
+        var post = new Post
+        {
+            Type = PostType.Post,
+            Status = PostStatus.Publish,
+            Title = Title,
+            Slug = Slug.Unique(Slug.From(Title), Slug.MaxLength, taken.Contains),
+            Content = Body(random),
+            AuthorId = authorId,
+            PublishedAtUtc = publishedUtc,
+            ModifiedAtUtc = publishedUtc,
+        };
+        post.Terms.Add(new PostTerm { Post = post, TermId = categoryId });
+        db.Posts.Add(post);
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        var comments = Enumerable.Range(0, count).Select(k => new Comment
+        {
+            PostId = post.Id,
+            AuthorName = $"Reader {k % 400 + 1}",
+            AuthorEmail = "reader@example.invalid",
+            Content = $"Bench comment {k + 1}. {Pick(random, Sentences)} {Pick(random, Sentences)}",
+            CreatedAtUtc = publishedUtc.AddMinutes(k + 1),
+            Approval = CommentApproval.Approved,
+        }).ToList();
+        // Position by position, so every parent has its id before its replies are saved.
+        var saved = 0;
+        for (var position = 0; position < ThreadSize; position++)
+        {
+            var batch = comments.Where((_, k) => k % ThreadSize == position).ToList();
+            for (var thread = 0; thread < batch.Count; thread++)
+            {
+                batch[thread].ParentId = ParentInThread(thread, position) is { } parent ? comments[thread * ThreadSize + parent].Id : null;
+            }
+            await CommentCounts.ChangeAsync(db, [post.Id], async () =>
+            {
+                db.Comments.AddRange(batch);
+                return await db.SaveChangesAsync();
+            });
+            db.ChangeTracker.Clear();
+            saved += batch.Count;
+            progress(new DemoContentProgress("threaded comments", saved, count));
+        }
+        return post.Id;
     }
 
     private static string Body(Random random)
