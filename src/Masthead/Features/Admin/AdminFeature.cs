@@ -22,6 +22,7 @@ public static class AdminAssets
         ["admin.css"] = Embedded("Masthead.Features.Admin.admin.css", "text/css; charset=utf-8"),
         ["editor.js"] = Embedded("Masthead.Features.Posts.editor.js", "text/javascript; charset=utf-8"),
         ["posts-list.js"] = Embedded("Masthead.Features.Posts.posts-list.js", "text/javascript; charset=utf-8"),
+        ["comments-list.js"] = Embedded("Masthead.Features.Comments.comments-list.js", "text/javascript; charset=utf-8"),
     };
 
     public static string StylesheetUrl => UrlOf("admin.css");
