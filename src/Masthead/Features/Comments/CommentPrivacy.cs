@@ -25,13 +25,16 @@ public static class CommentPrivacy
 
     internal static void MapCommentPrivacy(this RouteGroupBuilder admin)
     {
+        // The group already begins with /admin.
+        var erase = ErasePath["/admin".Length..];
+        var export = ExportPath["/admin".Length..];
         var capability = Users.Capabilities.ManageOptions;
-        admin.MapGet(ErasePath, (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+        admin.MapGet(erase, (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
             ShowAsync(http, db, settings, antiforgery, erase: true, email: "", notice: null, error: null)).RequireAuthorization(capability);
-        admin.MapGet(ExportPath, (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
+        admin.MapGet(export, (HttpContext http, AppDbContext db, SiteSettingsCache settings, IAntiforgery antiforgery) =>
             ShowAsync(http, db, settings, antiforgery, erase: false, email: "", notice: null, error: null)).RequireAuthorization(capability);
-        admin.MapPost(ErasePath, EraseByEmailAsync).RequireAuthorization(capability);
-        admin.MapPost(ExportPath, ExportAsync).RequireAuthorization(capability);
+        admin.MapPost(erase, EraseByEmailAsync).RequireAuthorization(capability);
+        admin.MapPost(export, ExportAsync).RequireAuthorization(capability);
     }
 
     /// <summary>Blanks what identifies the commenter; the comment stays where it was, in the state it was.</summary>

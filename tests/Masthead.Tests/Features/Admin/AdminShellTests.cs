@@ -153,9 +153,9 @@ public abstract class AdminShellTests(SiteFixture fixture)
     }
 
     [Theory]
-    [InlineData("admin", "Dashboard|Posts|Pages|Appearance|Users|Tools|Settings")]
-    [InlineData("editor", "Dashboard|Posts|Pages|Profile")]
-    [InlineData("author-a", "Dashboard|Posts|Profile")]
+    [InlineData("admin", "Dashboard|Posts|Pages|Comments|Appearance|Users|Tools|Settings")]
+    [InlineData("editor", "Dashboard|Posts|Pages|Comments|Profile")]
+    [InlineData("author-a", "Dashboard|Posts|Comments|Profile")]
     [InlineData("contributor", "Dashboard|Posts|Profile")]
     [InlineData("subscriber", "Dashboard|Profile")]
     public async Task Menu_ForEachRole_ShowsExactlyWhatItMayUse(string login, string expected)
