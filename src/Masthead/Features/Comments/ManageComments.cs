@@ -191,6 +191,11 @@ public static partial class ManageComments
     private static async Task<IResult> ModerateAsync(HttpContext http, CommentModeration moderation, int id, IFormCollection form)
     {
         var verb = form["action"].ToString();
+        // Refused before anything else, so a made-up action cannot tell a stranger's comment from a missing one.
+        if (!await moderation.MayModerateAsync(http.User, id))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
         if (!LinkActions.Any(a => a.Verb == verb))
         {
             return TypedResults.BadRequest();
