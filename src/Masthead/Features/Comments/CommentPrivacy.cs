@@ -55,6 +55,11 @@ public static class CommentPrivacy
         {
             return TypedResults.NotFound();
         }
+        // The box ticked is the confirmation; without it (a hand-made request) nothing is erased.
+        if (form["confirm"] != "1")
+        {
+            return TypedResults.Redirect(FormattableString.Invariant($"/admin/comments/{id}/edit"));
+        }
         Anonymise(comment);
         activity.Add(http.Connection.RemoteIpAddress?.ToString(), CommentActivity.ErasedOne, http.User.Identity?.Name ?? "",
             PostPermissions.UserId(http.User), string.Create(CultureInfo.InvariantCulture, $"#{comment.Id}"));

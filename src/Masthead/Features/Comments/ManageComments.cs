@@ -46,7 +46,8 @@ public static partial class ManageComments
     internal static string ReturnTo(IFormCollection form)
     {
         var back = form["_return"].ToString();
-        return back.StartsWith("/admin/comments", StringComparison.Ordinal) && !back.Contains("//", StringComparison.Ordinal)
+        // The dashboard's Recent Comments comes back to the dashboard.
+        return back == "/admin" ? back : back.StartsWith("/admin/comments", StringComparison.Ordinal) && !back.Contains("//", StringComparison.Ordinal)
             && !back.Contains('\\', StringComparison.Ordinal) && (back.Length == "/admin/comments".Length || back["/admin/comments".Length] == '?')
             ? back : "/admin/comments";
     }

@@ -536,6 +536,26 @@ public abstract class ManageCommentsTests(ManageCommentsTests.Site fixture)
     }
 
     [Fact]
+    public async Task Dashboard_ShowsRecentComments_WithAQuickApprove_AndLinksTheCounts()
+    {
+        var (newsroom, editor) = await fixture.AsAsync("editor");
+        var site = newsroom.Site;
+        var post = await PostOfAsync(newsroom);
+        var author = Unique.Name("Dash Reader");
+        var held = await AddAsync(site, post.Id, author, "Just arrived.", minutes: 60 * 24 * 400);
+
+        var dashboard = await site.PageAsyncAs(editor, "/admin");
+        Assert.Contains(dashboard.QuerySelectorAll("#glance + ul a").Select(a => a.GetAttribute("href")), h => h == "/admin/comments?comment_status=moderated");
+        var item = dashboard.QuerySelectorAll(".recent-comments li").Single(li => li.TextContent.Contains(author, StringComparison.Ordinal));
+        Assert.Contains("Pending", item.TextContent, StringComparison.Ordinal);
+        using var approved = await BrowserForm.SubmitAsync(editor, "/admin", FormattableString.Invariant($"/admin/comments/{held.Id}/approve"), _ => { });
+        Assert.Equal("/admin?approved=1", approved.Headers.Location!.OriginalString);
+        Assert.Equal(CommentApproval.Approved, await StateAsync(site, held.Id));
+        Assert.DoesNotContain("Pending", (await site.PageAsyncAs(editor, "/admin")).QuerySelectorAll(".recent-comments li")
+            .Single(li => li.TextContent.Contains(author, StringComparison.Ordinal)).TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EraseOneComment_MakesItsAuthorAnonymous_AndKeepsTheText()
     {
         var (newsroom, admin) = await fixture.AsAsync("admin");
@@ -545,7 +565,10 @@ public abstract class ManageCommentsTests(ManageCommentsTests.Site fixture)
             url: "https://private.example.org/", ip: "198.51.100.44");
 
         var edit = FormattableString.Invariant($"/admin/comments/{comment.Id}/edit");
-        using var erased = await BrowserForm.SubmitAsync(admin, edit, FormattableString.Invariant($"/admin/comments/{comment.Id}/erase"), _ => { });
+        // Without the confirmation ticked, nothing happens.
+        (await BrowserForm.SubmitAsync(admin, edit, FormattableString.Invariant($"/admin/comments/{comment.Id}/erase"), _ => { })).Dispose();
+        Assert.Equal("Private Person", await site.DbAsync(db => db.Comments.Where(c => c.Id == comment.Id).Select(c => c.AuthorName).SingleAsync()));
+        using var erased = await BrowserForm.SubmitAsync(admin, edit, FormattableString.Invariant($"/admin/comments/{comment.Id}/erase"), f => f["confirm"] = "1");
         Assert.Equal(edit + "?done=erased", erased.Headers.Location!.OriginalString);
         var stored = await site.DbAsync(db => db.Comments.AsNoTracking().SingleAsync(c => c.Id == comment.Id));
         Assert.Equal(("Anonymous", "", "", "", "", "Keep my words.", CommentApproval.Approved),
