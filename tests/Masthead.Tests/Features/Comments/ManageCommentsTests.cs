@@ -141,6 +141,23 @@ public abstract class ManageCommentsTests(ManageCommentsTests.Site fixture)
     }
 
     [Fact]
+    public async Task PostsList_LeadsToEachPostsComments_ForThoseWhoModerateThem()
+    {
+        var (newsroom, authorA) = await fixture.AsAsync("author-a");
+        var post = await PostOfAsync(newsroom);
+        await AddAsync(newsroom.Site, post.Id, "Fan", "Nice.", CommentApproval.Approved);
+
+        var list = await newsroom.Site.PageAsyncAs(authorA, "/admin/posts?s=" + Uri.EscapeDataString(post.Title));
+        var link = list.QuerySelector(FormattableString.Invariant($".row-actions a[href='/admin/comments?p={post.Id}']"))!;
+        Assert.Equal("Comments (1)", link.TextContent.Trim());
+        Assert.Equal(["Fan"], Authors(await newsroom.Site.PageAsyncAs(authorA, link.GetAttribute("href")!)));
+        // Another author's post is listed to them, but its comments are not theirs to moderate.
+        var others = await PostOfAsync(newsroom, "author-b");
+        var theirs = await newsroom.Site.PageAsyncAs(authorA, "/admin/posts?s=" + Uri.EscapeDataString(others.Title));
+        Assert.Null(theirs.QuerySelector(FormattableString.Invariant($"a[href='/admin/comments?p={others.Id}']")));
+    }
+
+    [Fact]
     public async Task EmptyViews_SayWhatIsGoingOn()
     {
         var (newsroom, admin) = await fixture.AsAsync("admin");
