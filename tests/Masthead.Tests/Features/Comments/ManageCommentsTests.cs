@@ -158,6 +158,30 @@ public abstract class ManageCommentsTests(ManageCommentsTests.Site fixture)
     }
 
     [Fact]
+    public async Task List_ReadsABoundedNumberOfQueries_HoweverManyRowsItShows()
+    {
+        var (newsroom, admin) = await fixture.AsAsync("admin");
+        var site = newsroom.Site;
+        var post = await PostOfAsync(newsroom);
+        await AddAsync(site, post.Id, "Only", "One.");
+        async Task<int> Count()
+        {
+            await site.PageAsyncAs(admin, Url(post.Id));
+            var before = site.Queries.Count;
+            await site.PageAsyncAs(admin, Url(post.Id));
+            return site.Queries.Count - before;
+        }
+        var one = await Count();
+        for (var i = 0; i < 19; i++)
+        {
+            var parent = await AddAsync(site, post.Id, $"Reader {i}", "Many.", i % 2 == 0 ? CommentApproval.Approved : CommentApproval.Pending, minutes: i);
+            await site.DbAsync(db => db.Comments.Where(c => c.Id == parent.Id).ExecuteUpdateAsync(set => set.SetProperty(c => c.ParentId, parent.Id - 1)));
+        }
+
+        Assert.Equal(one, await Count());
+    }
+
+    [Fact]
     public async Task EmptyViews_SayWhatIsGoingOn()
     {
         var (newsroom, admin) = await fixture.AsAsync("admin");
