@@ -206,7 +206,7 @@ public static partial class ManageComments
         int Number(string key) => int.TryParse(query[key], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
         var skipped = Number("skipped");
         var skippedText = skipped > 0
-            ? " " + Words.Count(skipped, "comment was", "comments were") + " left as they were (not allowed, or not in a state that action applies to)."
+            ? " " + Words.Count(skipped, "comment") + " left unchanged (not allowed, or not in a state that action applies to)."
             : "";
         string Done(int n, string what) => (n == 1 ? "1 comment " : $"{n:N0} comments ") + what + "." + skippedText;
         if (Number("trashed") is > 0 and var trashed)
