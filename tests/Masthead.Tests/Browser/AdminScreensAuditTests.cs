@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Masthead.Features.Comments;
+using Masthead.Features.Posts;
 using Masthead.Features.Taxonomies;
 using Masthead.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Masthead.Tests.Browser;
 
@@ -90,7 +93,7 @@ public sealed class AdminScreensAuditTests
         var site = newsroom.Site;
         var category = await site.AddTermAsync(Taxonomy.Category, Unique.Name("City Hall"));
         await site.AddTermAsync(Taxonomy.PostTag, Unique.Name("budget"));
-        var page = await site.AddPostAsync(Unique.Name("About the newsroom"), p => p.Type = Masthead.Features.Posts.PostType.Page);
+        var page = await site.AddPostAsync(Unique.Name("About the newsroom"), p => p.Type = PostType.Page);
         var post = newsroom.Posts["a-published"];
         // Over real sockets: the site listens on a real port for the browser.
         var author = site.SocketClient();
@@ -104,10 +107,21 @@ public sealed class AdminScreensAuditTests
             });
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         }
+        // Comments in every state on author-a's post, a reply among them, so the list shows each kind of row.
+        var story = await site.DbAsync(db => db.Posts.AsNoTracking().SingleAsync(p => p.Id == post));
+        var held = await site.AddCommentAsync(story, "Marguerite Okafor", "Will the bus lanes reach the north side?\n\nAsking for the whole street.",
+            approval: CommentApproval.Pending);
+        var approved = await site.AddCommentAsync(story, "Oskar Lindqvist", "A clear account of a long meeting. Thank you.");
+        await site.AddCommentAsync(story, "author-a", "They will, from March.", parentId: approved.Id);
+        await site.AddCommentAsync(story, "Cheap Pills", "Buy now at a discount!", approval: CommentApproval.Spam);
+        await site.DbAsync(db => db.Comments.Where(c => c.Id == held.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(c => c.AuthorEmail, "marguerite@example.org").SetProperty(c => c.AuthorIp, "198.51.100.23")));
         string[] shared =
         [
             "/admin", "/admin/posts", "/admin/posts/new", $"/admin/posts/{post}/revisions",
             "/admin/profile", "/admin/profile/two-factor",
+            "/admin/comments", "/admin/comments?comment_status=moderated", "/admin/comments?comment_status=spam", $"/admin/comments?p={post}&s=zebra",
+            $"/admin/comments/{held.Id}/edit", $"/admin/comments/{held.Id}/reply", $"/admin/comments/{held.Id}/moderate?action=approve",
         ];
         return new Screens(
             [
@@ -115,6 +129,7 @@ public sealed class AdminScreensAuditTests
                 .. shared, $"/admin/posts/{newsroom.Posts["b-published"]}/edit", "/admin/posts?post_status=trash", "/admin/pages", "/admin/pages/new", $"/admin/pages/{page.Id}/edit",
                 "/admin/categories", $"/admin/categories/{category.Id}/edit", "/admin/tags", "/admin/users",
                 $"/admin/users/{newsroom.Users["author-b"]}/delete", "/admin/themes", "/admin/settings", "/admin/activity",
+                "/admin/tools/erase-personal-data", "/admin/tools/export-personal-data",
                 "/admin/no-such-screen",
             ],
             [.. shared, $"/admin/posts/{post}/edit", "/admin/users"]);

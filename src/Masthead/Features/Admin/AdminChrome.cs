@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Masthead.Data;
+using Masthead.Features.Comments;
 using Masthead.Features.Settings;
 using Masthead.Features.Users;
 using Microsoft.AspNetCore.Antiforgery;
@@ -16,6 +17,9 @@ public sealed record AdminChrome(string SiteTitle, string DisplayName, string Ro
 {
     public bool Can(string capability) => Roles.Can(Role, capability);
 
+    /// <summary>The comments waiting for this user's moderation: the bubble beside Comments in the menu.</summary>
+    public int PendingComments { get; init; }
+
     /// <summary>The initials shown in the top bar in place of a picture.</summary>
     public string Initials => Words.Initials(DisplayName);
 
@@ -23,11 +27,14 @@ public sealed record AdminChrome(string SiteTitle, string DisplayName, string Ro
     {
         var site = await settings.GetAsync(db);
         var user = http.User;
+        var pending = CommentPermissions.CanUseScreen(user) && http.RequestServices.GetService<CommentStateCountsCache>() is { } counts
+            ? (await counts.GetAsync(db)).PendingFor(user) : 0;
         return new AdminChrome(
             site.Title,
             user.FindFirstValue("display_name") ?? user.Identity?.Name ?? "",
             user.FindFirstValue(ClaimTypes.Role) ?? "",
             http.Request.Path.Value ?? "/admin",
-            antiforgery.GetAndStoreTokens(http));
+            antiforgery.GetAndStoreTokens(http))
+        { PendingComments = pending };
     }
 }

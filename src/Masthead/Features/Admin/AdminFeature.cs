@@ -23,6 +23,7 @@ public static class AdminAssets
         ["editor.js"] = Embedded("Masthead.Features.Posts.editor.js", "text/javascript; charset=utf-8"),
         ["list-table.js"] = Embedded("Masthead.Features.Admin.list-table.js", "text/javascript; charset=utf-8"),
         ["settings.js"] = Embedded("Masthead.Features.Settings.settings.js", "text/javascript; charset=utf-8"),
+        ["comments-list.js"] = Embedded("Masthead.Features.Comments.comments-list.js", "text/javascript; charset=utf-8"),
     };
 
     public static string StylesheetUrl => UrlOf("admin.css");

@@ -1,3 +1,4 @@
+using Masthead.Features.Comments;
 using Masthead.Features.Users;
 
 namespace Masthead.Features.Admin;
@@ -5,6 +6,12 @@ namespace Masthead.Features.Admin;
 /// <summary>One entry of the admin's left menu, shown to users with <see cref="Capability"/>.</summary>
 public sealed record AdminMenuItem(string Label, string Href, string Capability, IReadOnlyList<AdminMenuItem> Children)
 {
+    /// <summary>A number shown beside the label (the comments awaiting moderation), and what it counts, for screen readers.</summary>
+    public Func<AdminChrome, int>? Counter { get; init; }
+
+    /// <summary>What <see cref="Counter"/> counts, after the number: "comments awaiting moderation".</summary>
+    public string CounterLabel { get; init; } = "";
+
     public AdminMenuItem(string label, string href, string capability) : this(label, href, capability, []) { }
 
     /// <summary>Whether <paramref name="path"/> is this item's screen or one under it (an edit screen under its list).</summary>
@@ -30,6 +37,11 @@ public static class AdminMenu
             new("All Pages", "/admin/pages", Capabilities.EditPages),
             new("Add New Page", "/admin/pages/new", Capabilities.EditPages),
         ]),
+        // Authors moderate the comments on their own posts; the screen shows them only those.
+        new("Comments", "/admin/comments", CommentPermissions.ScreenCapability)
+        {
+            Counter = chrome => chrome.PendingComments, CounterLabel = "awaiting moderation",
+        },
         new("Appearance", "/admin/themes", Capabilities.SwitchThemes, [new("Themes", "/admin/themes", Capabilities.SwitchThemes)]),
         new("Users", "/admin/users", Capabilities.ListUsers,
         [
@@ -40,7 +52,12 @@ public static class AdminMenu
         ]),
         // Users who may not list users still reach their own profile, as in WordPress.
         new("Profile", "/admin/profile", Capabilities.Read),
-        new("Tools", "/admin/activity", Capabilities.ManageOptions, [new("Activity Log", "/admin/activity", Capabilities.ManageOptions)]),
+        new("Tools", "/admin/activity", Capabilities.ManageOptions,
+        [
+            new("Activity Log", "/admin/activity", Capabilities.ManageOptions),
+            new("Export Personal Data", CommentPrivacy.ExportPath, Capabilities.ManageOptions),
+            new("Erase Personal Data", CommentPrivacy.ErasePath, Capabilities.ManageOptions),
+        ]),
         // One screen, one form: the sections are places on it, so saving one never loses what was typed in another.
         new("Settings", "/admin/settings", Capabilities.ManageOptions,
         [

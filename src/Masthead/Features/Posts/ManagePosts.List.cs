@@ -105,7 +105,7 @@ public static partial class ManagePosts
         // rows are read, in the same query.
         var pageIds = Sorted(db, filtered, request).Skip((page - 1) * PerPage).Take(PerPage).Select(p => p.Id);
         var rows = await Sorted(db, db.Posts.AsNoTracking().Where(p => pageIds.Contains(p.Id)), request)
-            .Select(p => new { p.Id, p.Title, p.Slug, p.Status, p.AuthorId, p.PublishedAtUtc, p.ModifiedAtUtc, TermIds = p.Terms.Select(t => t.TermId).ToList() })
+            .Select(p => new { p.Id, p.Title, p.Slug, p.Status, p.AuthorId, p.PublishedAtUtc, p.ModifiedAtUtc, p.CommentCount, TermIds = p.Terms.Select(t => t.TermId).ToList() })
             .ToListAsync();
         // A trashed post is judged by the status it had, kept aside when it was trashed.
         var trashedIds = rows.Where(r => r.Status == PostStatus.Trash).Select(r => r.Id).ToList();
@@ -128,7 +128,11 @@ public static partial class ManagePosts
                 [.. r.TermIds.Select(site.Term).Where(t => t?.Taxonomy == Taxonomies.Taxonomy.Category).Select(t => t!.Name)],
                 r.Status switch { PostStatus.Publish => "Published", PostStatus.Future => "Scheduled", _ => "Last Modified" },
                 PhpDateFormat.Format(settings.ToLocal(r.Status is PostStatus.Publish or PostStatus.Future ? r.PublishedAtUtc : r.ModifiedAtUtc),
-                    $"{settings.DateFormat} {settings.TimeFormat}"));
+                    $"{settings.DateFormat} {settings.TimeFormat}"),
+                // The post's comments on the Comments screen, for those who moderate them.
+                r.Status is PostStatus.Publish or PostStatus.Private && Comments.CommentPermissions.CanModerate(http.User, r.AuthorId)
+                    ? string.Create(CultureInfo.InvariantCulture, $"/admin/comments?p={r.Id}") : null,
+                r.CommentCount);
         }).ToList();
 
         var views = Views
@@ -243,7 +247,7 @@ public static partial class ManagePosts
 
     /// <summary>One row; null links are actions this user may not take on this post.</summary>
     public sealed record PostRow(int Id, string Title, string? State, bool InTrash, string? EditHref, bool CanDelete, string? ViewHref,
-        string Author, IReadOnlyList<string> Categories, string DateLabel, string Date)
+        string Author, IReadOnlyList<string> Categories, string DateLabel, string Date, string? CommentsHref = null, int ApprovedComments = 0)
     {
         /// <summary>A post not yet live is previewed, by whoever may edit it, where a live one is viewed.</summary>
         public string? PreviewHref => ViewHref is null && !InTrash && EditHref is not null ? EditHref[..^"edit".Length] + "preview" : null;

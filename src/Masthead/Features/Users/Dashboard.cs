@@ -30,7 +30,14 @@ public static class Dashboard
         AdminChrome Chrome, GlanceCounts Glance, bool Drafted, bool ShowWelcome, bool CanWrite, IReadOnlyList<PostLink> Drafts,
         IReadOnlyList<PostLink> RecentlyPublished, IReadOnlyList<PostLink> ComingUp,
         bool ShowsPending, IReadOnlyList<PostLink> Pending, bool ShowsActivity, IReadOnlyList<string> RecentActivity,
-        QuickDraftEntry? QuickDraft = null);
+        QuickDraftEntry? QuickDraft = null, IReadOnlyList<RecentComment>? RecentComments = null)
+    {
+        /// <summary>Whether the user moderates comments, so the counts link to the Comments screen and Recent Comments shows.</summary>
+        public bool ShowsComments => RecentComments is not null;
+    }
+
+    /// <summary>A comment in the Activity card: who, on what, the start of what they wrote, and whether it waits for approval.</summary>
+    public sealed record RecentComment(int Id, string Author, string PostTitle, string Excerpt, bool Held);
 
     internal static Task<IResult> ShowAsync(HttpContext http, AppDbContext db, SiteSettingsCache settingsCache, IAntiforgery antiforgery) =>
         RenderAsync(http, db, settingsCache, antiforgery, quickDraft: null, StatusCodes.Status200OK);
@@ -68,6 +75,11 @@ public static class Dashboard
             .OrderByDescending(a => a.Id).Take(5)
             .Select(a => new { a.Actor, a.Action, a.Detail })
             .ToListAsync();
+        var recentComments = !CommentPermissions.CanUseScreen(http.User) ? null : await ManageComments.Moderated(db, http.User)
+            .Where(c => c.Approval == CommentApproval.Pending || c.Approval == CommentApproval.Approved)
+            .OrderByDescending(c => c.CreatedAtUtc).ThenByDescending(c => c.Id).Take(5)
+            .Join(db.Posts, c => c.PostId, p => p.Id, (c, p) => new { c.Id, c.AuthorName, p.Title, c.Content, c.Approval })
+            .ToListAsync();
         var showWelcome = showsActivity && glance.PublishedPosts <= 1
             && !await db.UserMeta.AnyAsync(m => m.UserId == me && m.Key == WelcomeDismissedMeta);
 
@@ -84,7 +96,16 @@ public static class Dashboard
             [.. pending.Select(p => new PostLink(p.Id, p.Title, $"by {p.Author}"))],
             showsActivity,
             [.. activity.Select(a => $"{a.Actor} {a.Action}{(a.Detail.Length == 0 ? "" : ": " + a.Detail)}")],
-            quickDraft), statusCode);
+            quickDraft,
+            recentComments?.Select(c => new RecentComment(c.Id, c.AuthorName.Length == 0 ? "Anonymous" : c.AuthorName, c.Title.Length == 0 ? "(no title)" : c.Title,
+                Excerpt(c.Content), c.Approval == CommentApproval.Pending)).ToList()), statusCode);
+    }
+
+    /// <summary>The first words of a comment, on one line, as the Activity card shows it.</summary>
+    private static string Excerpt(string text)
+    {
+        var line = string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return line.Length <= 120 ? line : line[..117].TrimEnd() + "…";
     }
 
     /// <summary>Closes the welcome card for good, for the administrator who closed it.</summary>

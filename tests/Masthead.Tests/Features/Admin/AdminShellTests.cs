@@ -153,10 +153,10 @@ public abstract class AdminShellTests(SiteFixture fixture)
     }
 
     [Theory]
-    [InlineData("admin", "Dashboard|Posts(All Posts,Add New Post,Categories,Tags)|Pages(All Pages,Add New Page)|Appearance(Themes)"
-        + "|Users(All Users,Add New User,Profile)|Tools(Activity Log)|Settings(General,Reading,Discussion,Permalinks)")]
-    [InlineData("editor", "Dashboard|Posts(All Posts,Add New Post,Categories,Tags)|Pages(All Pages,Add New Page)|Profile")]
-    [InlineData("author-a", "Dashboard|Posts(All Posts,Add New Post)|Profile")]
+    [InlineData("admin", "Dashboard|Posts(All Posts,Add New Post,Categories,Tags)|Pages(All Pages,Add New Page)|Comments|Appearance(Themes)"
+        + "|Users(All Users,Add New User,Profile)|Tools(Activity Log,Export Personal Data,Erase Personal Data)|Settings(General,Reading,Discussion,Permalinks)")]
+    [InlineData("editor", "Dashboard|Posts(All Posts,Add New Post,Categories,Tags)|Pages(All Pages,Add New Page)|Comments|Profile")]
+    [InlineData("author-a", "Dashboard|Posts(All Posts,Add New Post)|Comments|Profile")]
     [InlineData("contributor", "Dashboard|Posts(All Posts,Add New Post)|Profile")]
     [InlineData("subscriber", "Dashboard|Profile")]
     public async Task Menu_ForEachRole_ShowsExactlyWhatItMayUse(string login, string expected)

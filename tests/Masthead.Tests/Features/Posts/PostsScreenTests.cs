@@ -100,7 +100,7 @@ public abstract class PostsScreenTests
         string[] Actions(int id) => [.. list.QuerySelectorAll($"tr:has(input[value='{Id(id)}']) .row-actions a").Select(a => a.TextContent)];
 
         Assert.Equal(["Edit", "Preview"], Actions(draft));
-        Assert.Equal(["Edit", "View"], Actions(newsroom.Posts["a-published"]));
+        Assert.Equal(["Edit", "View", "Comments (0)"], Actions(newsroom.Posts["a-published"]));
         var href = list.QuerySelector($"tr:has(input[value='{Id(draft)}']) .row-actions a[aria-label^='Preview']")!.GetAttribute("href")!;
         using var preview = await author.GetAsync(href);
         var page = TestSite.Parse(await preview.Content.ReadAsStringAsync());

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Masthead.Features.Comments;
+using Masthead.Features.Posts;
 using Masthead.Tests.Infrastructure;
 
 namespace Masthead.Tests.Features.Users;
@@ -88,6 +90,27 @@ public abstract class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture
         Row("POST", "/admin/users/{author-b}/two-factor/reset", "admin");
         Row("POST", "/admin/settings", "admin");
         Row("POST", "/admin/themes", "admin");
+        // Comments: editors and administrators moderate every comment, authors those on their own posts (author-a
+        // wrote a-published, author-b b-published); each row gets a comment of its own, so no row depends on another.
+        string[] moderators = ["admin", "editor", "author-a"];
+        Row("GET", "/admin/comments", moderators);
+        Row("GET", "/admin/comments?comment_status=moderated", moderators);
+        foreach (var (on, allowed) in new[] { ("{comment-on-a}", moderators), ("{comment-on-b}", editors) })
+        {
+            Row("GET", $"/admin/comments/{on}/edit", allowed);
+            Row("GET", $"/admin/comments/{on}/reply", allowed);
+            Row("GET", $"/admin/comments/{on}/moderate?action=approve", allowed);
+            foreach (var verb in (string[])["approve", "unapprove", "spam", "unspam", "trash", "untrash", "delete", "edit", "reply", "moderate"])
+            {
+                Row("POST", $"/admin/comments/{on}/{verb}", allowed);
+            }
+            Row("POST", $"/admin/comments/{on}/erase", "admin");
+        }
+        Row("POST", "/admin/comments/bulk", moderators);
+        Row("GET", "/admin/tools/erase-personal-data", "admin");
+        Row("GET", "/admin/tools/export-personal-data", "admin");
+        Row("POST", "/admin/tools/erase-personal-data", "admin");
+        Row("POST", "/admin/tools/export-personal-data", "admin");
         return rows;
     }
 
@@ -97,6 +120,19 @@ public abstract class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture
     {
         var (newsroom, client) = await fixture.AsAsync(login);
         path = path.Replace("{author-b}", newsroom.Users["author-b"].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        foreach (var (placeholder, post) in new[] { ("{comment-on-a}", "a-published"), ("{comment-on-b}", "b-published") })
+        {
+            if (path.Contains(placeholder, StringComparison.Ordinal))
+            {
+                // Trashed for the actions that apply to the Trash, so an allowed one really changes something.
+                var approval = path.EndsWith("/untrash", StringComparison.Ordinal) || path.EndsWith("/delete", StringComparison.Ordinal)
+                    ? CommentApproval.Trash : path.EndsWith("/unspam", StringComparison.Ordinal) ? CommentApproval.Spam
+                    : path.EndsWith("/unapprove", StringComparison.Ordinal) ? CommentApproval.Approved : CommentApproval.Pending;
+                var comment = await newsroom.Site.AddCommentAsync(new Post { Id = newsroom.Posts[post] }, Unique.Name("Matrix reader"), "Matrix comment.",
+                    approval: approval);
+                path = path.Replace(placeholder, comment.Id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            }
+        }
 
         HttpResponseMessage response;
         if (method == "GET")
@@ -114,6 +150,11 @@ public abstract class AdminAccessMatrixTests(AdminAccessMatrixTests.Site fixture
                 ["name"] = Unique.Name("Matrix term"),
                 ["role"] = "author",
                 ["theme"] = "masthead",
+                ["content"] = "Matrix edit.",
+                ["replycontent"] = "Matrix reply.",
+                ["email"] = "matrix@example.org",
+                ["bulk_action"] = "approve",
+                ["delete_comments[]"] = "1",
             }));
         }
         using (response)
