@@ -1,6 +1,7 @@
 using Masthead.Data;
 using Masthead.Features.Activity;
 using Masthead.Features.Admin;
+using Masthead.Features.Comments;
 using Masthead.Features.Mail;
 using Masthead.Features.Permalinks;
 using Masthead.Features.Posts;
@@ -22,6 +23,7 @@ builder.AddData();
 builder.AddSettings();
 builder.AddSetup();
 builder.AddPosts();
+builder.AddCommentForm();
 builder.AddSearch();
 builder.AddThemes();
 builder.AddPermalinks();
@@ -35,6 +37,7 @@ app.MapSetup();
 app.MapAccounts();
 app.MapSettings();
 app.MapPostPasswords();
+app.MapCommentForm();
 app.MapThemes();
 // Every admin screen hangs off one group that requires a signed-in user; each screen names its capability.
 var admin = app.MapAdmin();
