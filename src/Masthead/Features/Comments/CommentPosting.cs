@@ -190,7 +190,7 @@ public sealed class CommentPosting(AppDbContext db, TimeProvider clock, SiteSett
         // Every approval state listed, so the (Approval, CreatedAtUtc) index finds the last few seconds' comments.
         CommentApproval[] every = [CommentApproval.Pending, CommentApproval.Approved, CommentApproval.Spam, CommentApproval.Trash];
         return await db.Comments.AnyAsync(o => every.Contains(o.Approval) && o.CreatedAtUtc > since
-            && (o.AuthorIp == c.AuthorIp || (c.AuthorEmail != "" && o.AuthorEmail == c.AuthorEmail)));
+            && ((c.AuthorIp != "" && o.AuthorIp == c.AuthorIp) || (c.AuthorEmail != "" && o.AuthorEmail == c.AuthorEmail)));
     }
 
     /// <summary>What becomes of a comment that was taken, in WordPress's order: a robot is spam, a moderator is trusted, the disallowed list trashes, then anything that holds it.</summary>

@@ -70,9 +70,9 @@ internal static class CommentForm
     }
 
     /// <summary>The address of a post's page, as readers are sent to it.</summary>
-    public static async Task<string> UrlOfAsync(TestSite site, Post post)
+    public static async Task<string> UrlOfAsync(TestSite site, Post post, HttpClient? client = null)
     {
-        using var response = await site.Client().GetAsync($"/?p={post.Id}");
+        using var response = await (client ?? site.Client()).GetAsync($"/?p={post.Id}");
         return response.Headers.Location!.OriginalString;
     }
 
