@@ -60,6 +60,9 @@ public abstract class CommentDisplayTests
         var link = plain.QuerySelector($"#comment-{first.Id} .comment-reply-link")!;
         Assert.Equal($"{url}?replytocom={first.Id}#respond", link.GetAttribute("href"));
         Assert.NotNull(plain.QuerySelector("#comments > #respond"));
+        // A post's page is nobody's refusal: no error box, empty fields.
+        Assert.Null(plain.QuerySelector(".comment-form-error"));
+        Assert.Equal("", plain.QuerySelector("#comment")!.TextContent);
 
         var replying = await site.PageAsync($"{url}?replytocom={first.Id}");
         Assert.NotNull(replying.QuerySelector($"#comment-{first.Id} > #respond"));
