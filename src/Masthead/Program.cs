@@ -24,6 +24,7 @@ builder.AddSettings();
 builder.AddSetup();
 builder.AddPosts();
 builder.AddCommentModeration();
+builder.AddCommentForm();
 builder.AddSearch();
 builder.AddThemes();
 builder.AddPermalinks();
@@ -37,6 +38,7 @@ app.MapSetup();
 app.MapAccounts();
 app.MapSettings();
 app.MapPostPasswords();
+app.MapCommentForm();
 app.MapThemes();
 // Every admin screen hangs off one group that requires a signed-in user; each screen names its capability.
 var admin = app.MapAdmin();

@@ -18,8 +18,6 @@ public sealed partial class NoHtmlInCSharpTests
             "The demo site's posts: stored content, written to the database once like any imported post, not a page.",
         ["Features/Setup/SampleContent.cs"] =
             "A new site's first post and page: stored content, written to the database once, not a page.",
-        ["Features/Comments/CommentThreads.cs"] =
-            "A comment's text, encoded and then split into <p> and <br>: handed to the theme as the comment's content (the comments issue replaces it with its sanitizer).",
         ["Features/Posts/PostPasswords.cs"] =
             "The password form that stands in for a protected post's content, which themes print as the content, as WordPress themes do.",
     };

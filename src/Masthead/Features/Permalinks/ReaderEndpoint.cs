@@ -34,8 +34,21 @@ public static partial class ReaderEndpoint
             return url is null ? await reader.NotFoundAsync() : TypedResults.Redirect(url, permanent: true);
         }
 
+        // CASE: /…/comment-page-2/, one page of a post's comments.
+        int? commentPage = null;
+        var commentPaged = CommentPageRegex().Match(path);
+        if (commentPaged.Success)
+        {
+            if (!int.TryParse(commentPaged.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                return await reader.NotFoundAsync();
+            }
+            commentPage = n;
+            path = commentPaged.Groups[1].Value;
+        }
+
         var pageNumber = 1;
-        var paged = PagedRegex().Match(path);
+        var paged = commentPage is null ? PagedRegex().Match(path) : Match.Empty;
         if (paged.Success)
         {
             if (!int.TryParse(paged.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1)
@@ -78,13 +91,18 @@ public static partial class ReaderEndpoint
         {
             return await reader.NotFoundAsync();
         }
-        var canonical = pageNumber == 1 ? basePath : $"{basePath}page/{pageNumber}/";
+        if (commentPage is not null && target is not PostTarget)
+        {
+            return await reader.NotFoundAsync();
+        }
+        var canonical = commentPage is { } c ? string.Create(CultureInfo.InvariantCulture, $"{basePath}comment-page-{c}/")
+            : pageNumber == 1 ? basePath : $"{basePath}page/{pageNumber}/";
         if (!string.Equals(Uri.UnescapeDataString(canonical), request.Path.Value, StringComparison.Ordinal))
         {
             // A missing trailing slash, /page/1/, a moved parent: the same page has one address.
             return TypedResults.Redirect(canonical + request.QueryString, permanent: true);
         }
-        return await RenderAsync(reader, target, basePath, pageNumber);
+        return await RenderAsync(reader, target, basePath, pageNumber, commentPage);
     }
 
     private abstract record Target;
@@ -186,7 +204,7 @@ public static partial class ReaderEndpoint
         _ => "/",
     };
 
-    private static async Task<IResult> RenderAsync(ReaderContext reader, Target target, string basePath, int pageNumber)
+    private static async Task<IResult> RenderAsync(ReaderContext reader, Target target, string basePath, int pageNumber, int? commentPage)
     {
         var site = reader.Site;
         var settings = reader.Settings;
@@ -250,7 +268,7 @@ public static partial class ReaderEndpoint
 
             // CASE: a single post or page.
             case PostTarget p:
-                return await ShowPost.RenderAsync(reader, p.Row);
+                return await ShowPost.RenderAsync(reader, p.Row, commentPage: commentPage);
 
             default:
                 return await reader.NotFoundAsync();
@@ -268,6 +286,9 @@ public static partial class ReaderEndpoint
 
     private static bool TryId(string? text, out int id) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    [GeneratedRegex("^(.*/)comment-page-([0-9]+)/?$", RegexOptions.CultureInvariant)]
+    private static partial Regex CommentPageRegex();
 
     [GeneratedRegex("^(.*/)page/([0-9]+)/?$", RegexOptions.CultureInvariant)]
     private static partial Regex PagedRegex();

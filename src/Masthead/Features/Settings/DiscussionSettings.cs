@@ -20,7 +20,9 @@ public sealed record DiscussionSettings(
     IReadOnlyList<string> ModerationWords,
     IReadOnlyList<string> DisallowedWords,
     bool EmailAuthorOnComment,
-    bool EmailModeratorOnHold)
+    bool EmailModeratorOnHold,
+    bool NewestFirst = false,
+    bool LastPageFirst = true)
 {
     public static class Names
     {
@@ -40,6 +42,10 @@ public sealed record DiscussionSettings(
         public const string DisallowedKeys = "disallowed_keys";
         public const string CommentsNotify = "comments_notify";
         public const string ModerationNotify = "moderation_notify";
+        /// <summary>"asc" (older comments at the top of each page) or "desc".</summary>
+        public const string CommentOrder = "comment_order";
+        /// <summary>"newest" (the last page is shown first) or "oldest".</summary>
+        public const string DefaultCommentsPage = "default_comments_page";
     }
 
     /// <summary>The options that are on/off switches ("1" or "0"), with WordPress's defaults.</summary>
@@ -78,6 +84,8 @@ public sealed record DiscussionSettings(
             ModerationWords: Words(Names.ModerationKeys),
             DisallowedWords: Words(Names.DisallowedKeys),
             EmailAuthorOnComment: On(Names.CommentsNotify),
-            EmailModeratorOnHold: On(Names.ModerationNotify));
+            EmailModeratorOnHold: On(Names.ModerationNotify),
+            NewestFirst: options.GetValueOrDefault(Names.CommentOrder, "asc") == "desc",
+            LastPageFirst: options.GetValueOrDefault(Names.DefaultCommentsPage, "newest") != "oldest");
     }
 }

@@ -167,6 +167,8 @@ public static class EditSettings
         [DiscussionSettings.Names.DisallowedKeys] = string.Join('\n', s.Discussion.DisallowedWords),
         [DiscussionSettings.Names.CommentsNotify] = s.Discussion.EmailAuthorOnComment ? "1" : "0",
         [DiscussionSettings.Names.ModerationNotify] = s.Discussion.EmailModeratorOnHold ? "1" : "0",
+        [DiscussionSettings.Names.CommentOrder] = s.Discussion.NewestFirst ? "desc" : "asc",
+        [DiscussionSettings.Names.DefaultCommentsPage] = s.Discussion.LastPageFirst ? "newest" : "oldest",
     };
 
     /// <summary>What is wrong with the form, each message tied to the field it is about, in the screen's order.</summary>
@@ -279,6 +281,14 @@ public static class EditSettings
             {
                 fail(name, label);
             }
+        }
+        if (v[DiscussionSettings.Names.CommentOrder] is not ("asc" or "desc"))
+        {
+            fail(DiscussionSettings.Names.CommentOrder, "Comments at the top of each page: older or newer.");
+        }
+        if (v[DiscussionSettings.Names.DefaultCommentsPage] is not ("newest" or "oldest"))
+        {
+            fail(DiscussionSettings.Names.DefaultCommentsPage, "Page displayed by default: the last or the first page.");
         }
         foreach (var (name, label) in new[]
         {

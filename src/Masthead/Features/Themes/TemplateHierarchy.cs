@@ -26,6 +26,9 @@ public static class TemplateHierarchy
 
     public static IReadOnlyList<string> NotFound() => ["404", "index"];
 
+    /// <summary>A refused comment: the reason and the form again, filled in. Themes built on the bundled one inherit its.</summary>
+    public static IReadOnlyList<string> CommentError() => ["comment-error"];
+
     private static IReadOnlyList<string> TermArchive(string kind, string slug, int id) =>
         [$"{kind}-{slug}", $"{kind}-{id}", kind, "archive", "index"];
 }

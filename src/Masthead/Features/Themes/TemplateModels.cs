@@ -32,10 +32,38 @@ public sealed record PostTemplateModel(
     IReadOnlyList<LinkTemplateModel> Categories,
     IReadOnlyList<LinkTemplateModel> Tags);
 
-/// <summary>An approved comment with its approved replies.</summary>
+/// <summary>
+/// An approved comment with its approved replies (or the commenter's own held one, <c>AwaitingModeration</c>).
+/// <c>ReplyUrl</c> is empty where the thread is as deep as the settings allow.
+/// </summary>
 public sealed record CommentTemplateModel(
     int Id, string AuthorName, string AuthorUrl, string Date, string DateIso, string Content,
-    IReadOnlyList<CommentTemplateModel> Replies);
+    IReadOnlyList<CommentTemplateModel> Replies, int Depth = 1, string ReplyUrl = "", bool AwaitingModeration = false,
+    bool ByPostAuthor = false);
+
+/// <summary>
+/// A post's discussion as every visitor sees it: whether the form is offered, what it asks for, the comment pages.
+/// Nothing in it depends on who is looking, so the page can be cached; the theme's script fills in the rest.
+/// </summary>
+public sealed record DiscussionTemplateModel(
+    int PostId,
+    bool Open,
+    bool RegisteredOnly,
+    bool RequireNameEmail,
+    string LoginUrl,
+    string FormAction,
+    string CookieHash,
+    int ReplyTo,
+    string ReplyToAuthor,
+    string CancelReplyUrl,
+    bool Threaded,
+    PaginationTemplateModel? Pages,
+    int ApprovedCount);
+
+/// <summary>What the comment form holds: empty on a post's page, and what was typed when a comment was refused.</summary>
+public sealed record CommentFormTemplateModel(
+    string Author, string Email, string Url, string Comment, int Parent, bool Consent, string Error, string Token,
+    string PostTitle, string PostUrl);
 
 /// <summary>Numbered page links for a list that spans several pages.</summary>
 public sealed record PaginationTemplateModel(
@@ -69,6 +97,8 @@ public sealed record ReaderPageModel
     public IReadOnlyList<PostTemplateModel> Posts { get; init; } = [];
     public PostTemplateModel? Post { get; init; }
     public IReadOnlyList<CommentTemplateModel> Comments { get; init; } = [];
+    public DiscussionTemplateModel? Discussion { get; init; }
+    public CommentFormTemplateModel? CommentForm { get; init; }
     public LinkTemplateModel? PreviousPost { get; init; }
     public LinkTemplateModel? NextPost { get; init; }
     public PaginationTemplateModel? Pagination { get; init; }

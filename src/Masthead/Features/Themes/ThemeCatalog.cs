@@ -108,6 +108,8 @@ public sealed class ThemeCatalog(IOptions<ThemeOptions> options)
         access.Register<LinkTemplateModel>();
         access.Register<PostTemplateModel>();
         access.Register<CommentTemplateModel>();
+        access.Register<DiscussionTemplateModel>();
+        access.Register<CommentFormTemplateModel>();
         access.Register<PaginationTemplateModel>();
         access.Register<PageLinkTemplateModel>();
         access.Register<ArchiveTemplateModel>();

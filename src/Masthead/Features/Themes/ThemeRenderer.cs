@@ -27,6 +27,8 @@ public sealed class ThemeRenderer
         context.SetValue("posts", model.Posts);
         context.SetValue("post", model.Post);
         context.SetValue("comments", model.Comments);
+        context.SetValue("discussion", model.Discussion);
+        context.SetValue("comment_form", model.CommentForm);
         context.SetValue("previous_post", model.PreviousPost);
         context.SetValue("next_post", model.NextPost);
         context.SetValue("pagination", model.Pagination);

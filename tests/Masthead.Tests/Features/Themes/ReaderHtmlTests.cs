@@ -89,7 +89,12 @@ public abstract class ReaderHtmlTests(ReaderHtmlTests.Site fixture)
             {
                 Assert.StartsWith("http://localhost/", page.QuerySelector("link[rel=canonical]")?.GetAttribute("href"));
             }
-            Assert.Empty(page.QuerySelectorAll("script"));
+            // Reading needs no script; the only one is the theme's own file that enhances the comment form, deferred.
+            Assert.All(page.QuerySelectorAll("script"), script =>
+            {
+                Assert.Matches("^/theme-assets/masthead/comments\\.js\\?v=", script.GetAttribute("src") ?? "");
+                Assert.True(script.HasAttribute("defer"), path);
+            });
             Assert.Contains("Log in", page.QuerySelector("footer.site-footer")!.TextContent);
         }
     }
