@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
@@ -34,6 +35,34 @@ public static class CommentHtml
     /// admin's Comments screen both show comment text through this.
     /// </summary>
     public static string ToHtml(string stored)
+    {
+        if (Rendered.TryGetValue(stored, out var html))
+        {
+            return html;
+        }
+        html = Render(stored);
+        if (stored.Length <= RememberedLength)
+        {
+            if (Rendered.Count >= RememberedCount)
+            {
+                Rendered.Clear();
+            }
+            Rendered[stored] = html;
+        }
+        return html;
+    }
+
+    /// <summary>
+    /// What <see cref="ToHtml"/> gave for recently shown texts. It depends on nothing but the text, and cleaning is most
+    /// of a long thread's render (a page of 50 threads shows 250 comments), so a busy post's comments are cleaned once,
+    /// not on every view. Bounded by count and length, so it holds at most about 20 MB of text.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, string> Rendered = new(StringComparer.Ordinal);
+
+    private const int RememberedCount = 10_000;
+    private const int RememberedLength = 1_000;
+
+    private static string Render(string stored)
     {
         var text = stored.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
         if (text.Length == 0)
